@@ -1,0 +1,2 @@
+from . import cabinet_weekday
+from . import res_partner

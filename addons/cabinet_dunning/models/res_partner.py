@@ -1,0 +1,314 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+
+from ..rules import identifiers
+
+DUNNING_USER = "cabinet_dunning.group_dunning_user"
+
+# Payer card fields that live on the payer contact, and the contact field behind each.
+PAYER_CONTACT_FIELDS = {
+    "payer_name": "name",
+    "payer_function": "function",
+    "payer_phone": "phone",
+    "payer_mobile": "mobile",
+    "payer_email": "email",
+}
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    mobile = fields.Char()
+    siren = fields.Char(
+        string="SIREN",
+        compute="_compute_siren",
+        store=True,
+        index="btree_not_null",
+        help="The nine-digit SIREN of a French company, taken from its SIREN or SIRET.",
+    )
+    client_segment = fields.Selection(
+        [
+            ("tpe", "Very small business (TPE)"),
+            ("pme", "Small and medium business (PME)"),
+            ("large", "Large group"),
+            ("public", "Public body"),
+        ],
+        tracking=True,
+        groups=DUNNING_USER,
+        help="Decides the default dunning sequence applied to the client.",
+    )
+
+    # Payer card (fiche payeur): the person who pays and how to reach them.
+    payer_id = fields.Many2one(
+        "res.partner",
+        string="Payer contact",
+        domain="[('parent_id', '=', id), ('is_company', '=', False)]",
+        index="btree_not_null",
+        tracking=True,
+        groups=DUNNING_USER,
+        help="The person in the client's company who pays the invoices. Reminders go to "
+        "this person.",
+    )
+    payer_name = fields.Char(
+        string="Payer name", related="payer_id.name", readonly=False, groups=DUNNING_USER
+    )
+    payer_function = fields.Char(
+        string="Payer function", related="payer_id.function", readonly=False, groups=DUNNING_USER
+    )
+    payer_phone = fields.Char(
+        string="Payer direct line", related="payer_id.phone", readonly=False, groups=DUNNING_USER
+    )
+    payer_mobile = fields.Char(
+        string="Payer mobile", related="payer_id.mobile", readonly=False, groups=DUNNING_USER
+    )
+    payer_email = fields.Char(
+        string="Payer email", related="payer_id.email", readonly=False, groups=DUNNING_USER
+    )
+    payer_contact_day_ids = fields.Many2many(
+        "cabinet.weekday",
+        string="Contact days",
+        groups=DUNNING_USER,
+        help="Days on which the payer can be called.",
+    )
+    payer_hour_from = fields.Float(
+        string="Reachable from", groups=DUNNING_USER, help="Hour of the day, e.g. 9.5 for 9:30."
+    )
+    payer_hour_to = fields.Float(string="Reachable until", groups=DUNNING_USER)
+    payment_approver_id = fields.Many2one(
+        "res.partner",
+        string="Approves invoices for payment",
+        domain="[('parent_id', '=', id), ('is_company', '=', False)]",
+        tracking=True,
+        groups=DUNNING_USER,
+        help="The person who gives the approval to pay (bon à payer) before the payer pays.",
+    )
+    payment_approval_note = fields.Text(
+        string="Invoice approval circuit",
+        groups=DUNNING_USER,
+        help="How an invoice travels in the client's company before it is paid: where to "
+        "send it, who checks it, how long it takes.",
+    )
+    agreed_payment_means = fields.Selection(
+        [
+            ("sepa_direct_debit", "SEPA direct debit"),
+            ("transfer", "Bank transfer"),
+            ("cheque", "Cheque"),
+            ("card", "Card"),
+            ("cash", "Cash"),
+        ],
+        string="Agreed payment mode",
+        tracking=True,
+        groups=DUNNING_USER,
+    )
+    dunning_channel = fields.Selection(
+        [
+            ("email", "Email"),
+            ("phone", "Phone call"),
+            ("letter", "Postal letter"),
+            ("sms", "SMS"),
+        ],
+        string="Preferred reminder channel",
+        default="email",
+        tracking=True,
+        groups=DUNNING_USER,
+    )
+
+    @api.depends("company_registry", "country_id")
+    def _compute_siren(self):
+        for partner in self:
+            partner.siren = (
+                identifiers.siren_of(partner.company_registry, partner.country_id.code) or False
+            )
+
+    @api.constrains("company_registry", "vat", "country_id", "is_company", "parent_id")
+    def _check_client_identifiers(self):
+        messages = []
+        for partner in self.filtered(lambda p: not p.parent_id):
+            firm_country = (partner.company_id or self.env.company).country_id.code
+            problems = identifiers.check_client_identifiers(
+                is_company=partner.is_company,
+                country_code=partner.country_id.code,
+                firm_country_code=firm_country,
+                registry=partner.company_registry,
+                vat=partner.vat,
+            )
+            messages += [partner._identifier_problem_message(problem) for problem in problems]
+        if messages:
+            raise ValidationError("\n".join(messages))
+        self._check_duplicate_identifiers()
+
+    def _identifier_problem_message(self, problem):
+        self.ensure_one()
+        params = {**problem.params, "partner": self.display_name}
+        # Lambdas: only the message of this problem is formatted, with its own parameters.
+        messages = {
+            "registry_format": lambda: self.env._(
+                "%(partner)s: %(number)s is neither a SIREN (9 digits) nor a SIRET (14 digits).",
+                **params,
+            ),
+            "siren_checksum": lambda: self.env._(
+                "%(partner)s: SIREN %(number)s is not valid (wrong check digit). Copy it again "
+                "from the client's Kbis extract or INSEE notice.",
+                **params,
+            ),
+            "siret_checksum": lambda: self.env._(
+                "%(partner)s: SIRET %(number)s is not valid (wrong check digit). Copy it again "
+                "from the client's Kbis extract or INSEE notice.",
+                **params,
+            ),
+            "vat_invalid": lambda: self.env._(
+                "%(partner)s: VAT number %(vat)s is not valid.", **params
+            ),
+            "vat_siren_mismatch": lambda: self.env._(
+                "%(partner)s: VAT number %(vat)s belongs to SIREN %(vat_siren)s, not to this "
+                "client's SIREN %(siren)s.",
+                **params,
+            ),
+            "vat_required": lambda: self.env._(
+                "%(partner)s: a company established in another EU member state (%(country)s) "
+                "must have its intra-community VAT number.",
+                **params,
+            ),
+        }
+        return messages[problem.code]()
+
+    def _check_duplicate_identifiers(self):
+        """Refuse a second client with the SIREN or VAT number of an existing one."""
+        clients = self.filtered(lambda p: not p.parent_id and (p.siren or len(p.vat or "") > 1))
+        if not clients:
+            return
+        sirens = [siren for siren in clients.mapped("siren") if siren]
+        vats = [vat for vat in clients.mapped("vat") if vat and len(vat) > 1]
+        domain = Domain("parent_id", "=", False) & (
+            Domain("siren", "in", sirens) | Domain("vat", "in", vats)
+        )
+        candidates = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search_fetch(domain, ["display_name", "siren", "vat", "company_id", "active"])
+        )
+        messages = []
+        for client in clients:
+            for other in candidates:
+                if other.id == client.id or (
+                    client.company_id and other.company_id and client.company_id != other.company_id
+                ):
+                    continue
+                params = {
+                    "partner": client.display_name,
+                    "existing": other.display_name
+                    + ("" if other.active else self.env._(" (archived)")),
+                }
+                if client.siren and other.siren == client.siren:
+                    messages.append(
+                        self.env._(
+                            "%(partner)s has the same SIREN (%(siren)s) as the existing client "
+                            "%(existing)s. A client exists once: open %(existing)s instead, or "
+                            "correct the SIREN.",
+                            siren=client.siren,
+                            **params,
+                        )
+                    )
+                    break
+                if client.vat and len(client.vat) > 1 and other.vat == client.vat:
+                    messages.append(
+                        self.env._(
+                            "%(partner)s has the same VAT number (%(vat)s) as the existing "
+                            "client %(existing)s. A client exists once: open %(existing)s "
+                            "instead, or correct the VAT number.",
+                            vat=client.vat,
+                            **params,
+                        )
+                    )
+                    break
+        if messages:
+            raise ValidationError("\n".join(messages))
+
+    @api.constrains("payer_id", "payment_approver_id")
+    def _check_payer_contacts(self):
+        for partner in self:
+            for contact in partner.payer_id | partner.payment_approver_id:
+                if contact == partner or contact.commercial_partner_id != partner:
+                    raise ValidationError(
+                        self.env._(
+                            "%(contact)s is not a contact of %(partner)s. The payer and the "
+                            "person who approves invoices must be contacts of the client's own "
+                            "company.",
+                            contact=contact.display_name,
+                            partner=partner.display_name,
+                        )
+                    )
+
+    @api.constrains("payer_hour_from", "payer_hour_to")
+    def _check_payer_hours(self):
+        for partner in self:
+            start, end = partner.payer_hour_from, partner.payer_hour_to
+            if (start or end) and not 0 <= start < end <= 24:
+                raise ValidationError(
+                    self.env._(
+                        "%(partner)s: the payer's contact hours must run from an earlier to a "
+                        "later hour of the same day, between 00:00 and 24:00.",
+                        partner=partner.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        new_payers = [self._pop_new_payer_vals(vals) for vals in vals_list]
+        self._check_new_payer_vals([vals for vals in new_payers if vals])
+        partners = super().create(vals_list)
+        with_payer = [(p, v) for p, v in zip(partners, new_payers, strict=True) if v]
+        if with_payer:
+            self.browse([p.id for p, __ in with_payer])._create_payer_contacts(
+                [v for __, v in with_payer]
+            )
+        return partners
+
+    def write(self, vals):
+        contact_vals = {
+            contact_field: vals[card_field]
+            for card_field, contact_field in PAYER_CONTACT_FIELDS.items()
+            if card_field in vals
+        }
+        if contact_vals and "payer_id" not in vals:
+            without_payer = self.filtered(lambda p: not p.payer_id)
+            if without_payer:
+                # The related fields would drop the values of an empty payer: make the
+                # contact first, then the write below sets the same values on it.
+                without_payer._create_payer_contacts([contact_vals] * len(without_payer))
+        return super().write(vals)
+
+    @api.model
+    def _pop_new_payer_vals(self, vals):
+        """Take the payer's details out of ``vals`` when no payer contact is given, so they
+        can become a new contact of the partner once it exists."""
+        if vals.get("payer_id"):
+            return {}
+        return {
+            contact_field: vals.pop(card_field)
+            for card_field, contact_field in PAYER_CONTACT_FIELDS.items()
+            if card_field in vals
+        }
+
+    @api.model
+    def _check_new_payer_vals(self, contact_vals_list):
+        if any(not vals.get("name") for vals in contact_vals_list):
+            raise UserError(
+                self.env._(
+                    "To record the payer's details, give the payer's name; the details are "
+                    "kept on a contact of that name in the client's company."
+                )
+            )
+
+    def _create_payer_contacts(self, contact_vals_list):
+        """Create the payer contact of each partner (values aligned with ``self``)."""
+        self._check_new_payer_vals(contact_vals_list)
+        contacts = self.create(
+            [
+                {**vals, "parent_id": partner.id, "type": "contact", "is_company": False}
+                for partner, vals in zip(self, contact_vals_list, strict=True)
+            ]
+        )
+        for partner, contact in zip(self, contacts, strict=True):
+            partner.payer_id = contact

@@ -1,0 +1,4 @@
+from . import test_access
+from . import test_partner_identifiers
+from . import test_payer_card
+from . import test_xmlrpc

@@ -1,0 +1,85 @@
+from contextlib import contextmanager
+
+from odoo.tests import new_test_user, tagged
+from odoo.tests.common import TransactionCase
+
+# Real identifiers of well-known French companies (public SIRENE data).
+SIREN_DANONE = "552032534"
+SIRET_DANONE = "55203253400646"
+VAT_DANONE = "FR27552032534"
+SIREN_AIRBUS = "383474814"
+SIRET_AIRBUS = "38347481400100"
+VAT_AIRBUS = "FR89383474814"
+
+
+@tagged("post_install", "-at_install")
+class CabinetDunningCase(TransactionCase):
+    """A French firm with a user per role, a second company and a portal client."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context={**cls.env.context, "tracking_disable": True})
+        # Messages are checked in both languages, whichever the database was created with.
+        cls.env["res.lang"]._activate_lang("en_US")
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.france = cls.env.ref("base.fr")
+        cls.company = cls.env.company
+        cls.company.country_id = cls.france
+        cls.other_company = cls.env["res.company"].create(
+            {"name": "Cabinet Lyon", "country_id": cls.france.id}
+        )
+        cls.user = new_test_user(
+            cls.env,
+            login="dunning_user",
+            lang="en_US",
+            groups="base.group_user,base.group_partner_manager,cabinet_dunning.group_dunning_user",
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            login="dunning_manager",
+            groups="base.group_user,base.group_partner_manager,"
+            "cabinet_dunning.group_dunning_manager",
+        )
+        cls.internal = new_test_user(
+            cls.env, login="internal", groups="base.group_user,base.group_partner_manager"
+        )
+        cls.other_company_user = new_test_user(
+            cls.env,
+            login="lyon_user",
+            groups="base.group_user,base.group_partner_manager,cabinet_dunning.group_dunning_user",
+            company_id=cls.other_company.id,
+            company_ids=[cls.other_company.id],
+        )
+        cls.client = cls.env["res.partner"].create(
+            {
+                "name": "Boulangerie Martin",
+                "is_company": True,
+                "country_id": cls.france.id,
+                "company_registry": SIRET_DANONE,
+                "vat": VAT_DANONE,
+                "company_id": cls.company.id,
+                "payer_name": "Claire Martin",
+                "payer_function": "Gérante",
+                "payer_email": "claire.martin@boulangerie-martin.fr",
+            }
+        )
+        cls.portal_client = cls.env["res.partner"].create(
+            {"name": "Garage Dupont", "is_company": True, "country_id": cls.france.id}
+        )
+        cls.portal_user = new_test_user(
+            cls.env,
+            login="portal_dupont",
+            groups="base.group_portal",
+            partner_id=cls.env["res.partner"]
+            .create({"name": "Paul Dupont", "parent_id": cls.portal_client.id})
+            .id,
+        )
+
+    @contextmanager
+    def assertRaisesRegex(self, exception, expected_regex, msg=None):
+        """Odoo's assertRaises (which rolls back to a savepoint) with the message checked, so
+        a test can also assert that nothing of the refused operation was written."""
+        with self.assertRaises(exception, msg=msg) as caught:
+            yield caught
+        self.assertRegex(str(caught.exception), expected_regex)

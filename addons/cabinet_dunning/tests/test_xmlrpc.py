@@ -1,0 +1,79 @@
+from contextlib import contextmanager
+
+import odoorpc
+
+from odoo.tests import HttpCase, get_db_name, tagged
+
+from .common import SIRET_AIRBUS, VAT_AIRBUS, CabinetDunningCase
+
+
+@tagged("post_install", "-at_install")
+class TestPayerCardOverRpc(CabinetDunningCase, HttpCase):
+    """An integrator drives the payer card with odoorpc, Odoo's reference RPC client."""
+
+    @contextmanager
+    def _connect(self, login):
+        """An odoorpc session of ``login`` on the test server, which shares this test's
+        transaction (Odoo's HttpCase only serves requests that it allows)."""
+        self.env.flush_all()
+        with self.allow_requests(all_requests=True):
+            client = odoorpc.ODOO(
+                "127.0.0.1", protocol="jsonrpc", port=self.http_port(), timeout=60
+            )
+            client.login(get_db_name(), login, login)
+            yield client
+        self.env.invalidate_all()
+
+    def test_integrator_creates_and_reads_a_payer_card(self):
+        with self._connect("dunning_user") as rpc:
+            Partner = rpc.env["res.partner"]
+            client_id = Partner.create(
+                {
+                    "name": "Airbus Services",
+                    "is_company": True,
+                    "country_id": self.france.id,
+                    "company_registry": SIRET_AIRBUS,
+                    "vat": VAT_AIRBUS,
+                    "payer_name": "Nina Roux",
+                    "payer_email": "ap@airbus-services.example",
+                    "agreed_payment_means": "transfer",
+                    "client_segment": "large",
+                }
+            )
+            fields = ["siren", "payer_name", "payer_email", "agreed_payment_means"]
+            [card] = Partner.read([client_id], fields)
+            [existing] = Partner.read([self.client.id], fields)
+            found = Partner.search([("payer_email", "=", "ap@airbus-services.example")])
+        self.assertEqual(card["siren"], "383474814")
+        self.assertEqual(card["payer_name"], "Nina Roux")
+        self.assertEqual(card["payer_email"], "ap@airbus-services.example")
+        self.assertEqual(card["agreed_payment_means"], "transfer")
+        self.assertEqual(existing["payer_name"], "Claire Martin")
+        self.assertEqual(found, [client_id])
+        self.assertEqual(self.env["res.partner"].browse(client_id).payer_id.name, "Nina Roux")
+
+    def test_integrator_gets_the_same_validation_errors_in_the_user_language(self):
+        bad_client = {"name": "Bad", "is_company": True, "company_registry": "38347481400101"}
+        with (
+            self._connect("dunning_user") as rpc,
+            self.assertRaises(odoorpc.error.RPCError) as caught,
+        ):
+            rpc.env["res.partner"].create(bad_client)
+        self.assertIn("SIRET 38347481400101 is not valid", str(caught.exception))
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.user.lang = "fr_FR"
+        with (
+            self._connect("dunning_user") as rpc,
+            self.assertRaises(odoorpc.error.RPCError) as caught,
+        ):
+            rpc.env["res.partner"].create(bad_client)
+        self.assertIn("le SIRET 38347481400101 n'est pas valide", str(caught.exception))
+        self.assertEqual(self.env["res.partner"].search_count([("name", "=", "Bad")]), 0)
+
+    def test_integrator_without_the_group_cannot_read_the_card(self):
+        with self._connect("internal") as rpc:
+            [visible] = rpc.env["res.partner"].read([self.client.id], ["name"])
+            with self.assertRaises(odoorpc.error.RPCError) as caught:
+                rpc.env["res.partner"].read([self.client.id], ["payer_email"])
+        self.assertEqual(visible["name"], "Boulangerie Martin")
+        self.assertIn("payer_email", str(caught.exception))
