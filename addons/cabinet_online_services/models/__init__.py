@@ -1,0 +1,2 @@
+from . import cabinet_usage_tier
+from . import product_template

@@ -1,0 +1,2 @@
+from . import test_catalogue
+from . import test_catalogue_access
