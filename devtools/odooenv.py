@@ -13,6 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_ADDONS = ROOT / "addons"
+ODOO_REQUIREMENTS = ROOT / "requirements-odoo.txt"
 OUR_MODULES = ("cabinet_dunning", "cabinet_online_services")
 # What a French firm's database holds besides our addons.
 BASE_MODULES = ("l10n_fr_account",)
@@ -65,13 +66,14 @@ def write_config(path, *, db_host, db_port, data_dir, http_port=8069, extra=None
         "db_host": db_host,
         "db_port": db_port,
         "db_user": os.environ.get("PGUSER", "odoo"),
-        "db_password": os.environ.get("PGPASSWORD", "False"),
         "data_dir": data_dir,
         "http_interface": "127.0.0.1",
         "http_port": http_port,
         "list_db": "False",
         **(extra or {}),
     }
+    if os.environ.get("PGPASSWORD"):
+        options["db_password"] = os.environ["PGPASSWORD"]
     lines = ["[options]", *(f"{key} = {value}" for key, value in options.items())]
     Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

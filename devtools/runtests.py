@@ -24,7 +24,6 @@ from . import odooenv, pgcluster, translations
 
 ROOT = odooenv.ROOT
 REQUIREMENTS = ROOT / "requirements-test.txt"
-ODOO_REQUIREMENTS = ROOT / "requirements-odoo.txt"
 LINTED = ["addons", "bench", "data", "devtools", "tests"]
 
 
@@ -146,7 +145,7 @@ def odoo_part(report, workdir):
         report.note(f"Odoo tests: SKIPPED - {exc}")
         return
     ensure_requirements(
-        ODOO_REQUIREMENTS,
+        odooenv.ODOO_REQUIREMENTS,
         ["pytest_odoo", "odoorpc", "odoo.addons.account_banking_sepa_direct_debit"],
     )
     print(f"Odoo {version}", flush=True)

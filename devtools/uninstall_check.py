@@ -25,36 +25,50 @@ def main(argv=None):
     odoo.tools.config.parse_config(options, setup_logging=True)
     with Registry(args.database).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        modules = env["ir.module.module"].search([("name", "in", list(odooenv.OUR_MODULES))])
-        modules.button_immediate_uninstall()
+        ours = list(odooenv.OUR_MODULES)
+        field_ids = (
+            env["ir.model.data"]
+            .search([("module", "in", ours), ("model", "=", "ir.model.fields")])
+            .mapped("res_id")
+        )
+        # (table, column) of every stored field that only our modules define: all must go
+        our_fields = [
+            (env[f.model]._table if f.model in env else f.model.replace(".", "_"), f.name)
+            for f in env["ir.model.fields"].browse(field_ids)
+            if f.store and set(f.modules.split(", ")) <= set(ours)
+        ]
+        env["ir.module.module"].search([("name", "in", ours)]).button_immediate_uninstall()
     with Registry(args.database).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        left = []
-        states = env["ir.module.module"].search_read(
-            [("name", "in", list(odooenv.OUR_MODULES))], ["name", "state"]
-        )
-        left += [
-            f"module {m['name']} is {m['state']}" for m in states if m["state"] != "uninstalled"
+        left = [
+            f"module {m.name} is {m.state}"
+            for m in env["ir.module.module"].search([("name", "in", ours)])
+            if m.state != "uninstalled"
         ]
         left += [
             f"model {m.model}" for m in env["ir.model"].search([("model", "=like", "cabinet.%")])
         ]
         left += [
-            f"field {f.model}.{f.name}"
-            for f in env["ir.model.fields"].search([("modules", "ilike", "cabinet_")])
+            f"data {d.module}.{d.name} ({d.model})"
+            for d in env["ir.model.data"].search([("module", "in", ours)])
         ]
-        left += [
-            f"data {d.module}.{d.name}"
-            for d in env["ir.model.data"].search([("module", "in", list(odooenv.OUR_MODULES))])
-        ]
-        cr.execute(
-            "SELECT table_name || '.' || column_name FROM information_schema.columns "
-            "WHERE table_name = 'res_partner' AND column_name IN ('payer_id', 'siren')"
-        )
-        left += [f"column {row[0]}" for row in cr.fetchall()]
+        for table, column in our_fields:
+            cr.execute(
+                "SELECT 1 FROM information_schema.columns WHERE table_name = %s "
+                "AND column_name = %s",
+                [table, column],
+            )
+            if cr.fetchone():
+                left.append(f"column {table}.{column}")
+        cr.execute("SELECT relname FROM pg_class WHERE relname LIKE 'cabinet\\_%%'")
+        left += [f"table {row[0]}" for row in cr.fetchall()]
     for line in left:
         print("left after uninstall:", line)
-    print("uninstall: clean" if not left else f"uninstall: {len(left)} things left")
+    print(
+        f"uninstall: clean ({len(our_fields)} stored fields dropped)"
+        if not left
+        else f"uninstall: {len(left)} things left"
+    )
     return 1 if left else 0
 
 

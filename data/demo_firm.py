@@ -1,0 +1,432 @@
+"""Build the French demo firm "Cabinet" in an Odoo 19 database where our addons are installed.
+
+    python3 data/demo_firm.py -c CONFIG -d DATABASE [--clients 30] [--invoices-per-client 4]
+
+The firm gets the French chart of accounts, clients of every segment (TPE, PME, large groups,
+public bodies) with valid SIREN/SIRET and VAT numbers, addresses and payer cards, and posted
+customer invoices of various ages: some paid (reconciled), some partly paid, the rest open,
+and one open credit note. Everything is created in batches (one ``create`` per chunk of
+records), so ``--clients 5000 --invoices-per-client 12`` builds a benchmark-size book.
+The same seed always gives the same firm. Benchmarks import ``build_firm`` from here.
+"""
+
+import argparse
+import random
+import sys
+import time
+import unicodedata
+from dataclasses import dataclass
+from datetime import timedelta
+
+CHUNK = 500
+DEMO_REF_PREFIX = "DEMO-"
+
+SURNAMES = [
+    "Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Dubois", "Moreau",
+    "Laurent", "Simon", "Michel", "Lefebvre", "Leroy", "Roux", "David", "Bertrand", "Morel",
+    "Fournier", "Girard", "Bonnet", "Dupont", "Lambert", "Fontaine", "Rousseau", "Vincent",
+    "Muller", "Lefèvre", "Faure", "André", "Mercier", "Blanc", "Guérin", "Boyer", "Garnier",
+    "Chevalier", "François", "Legrand", "Gauthier", "Garcia", "Perrin", "Robin", "Clément",
+    "Morin", "Nicolas", "Henry", "Roussel", "Mathieu", "Gautier", "Masson",
+]  # fmt: skip
+FIRST_NAMES = [
+    "Marie", "Jean", "Nathalie", "Pierre", "Isabelle", "Philippe", "Sylvie", "Michel",
+    "Catherine", "Alain", "Sophie", "Nicolas", "Claire", "Julien", "Céline", "Thomas", "Camille",
+    "Laurent", "Julie", "Stéphane", "Aurélie", "Olivier", "Élodie", "Christophe", "Manon",
+    "François", "Léa", "David", "Chloé", "Éric",
+]  # fmt: skip
+# (city, postcode, streets)
+CITIES = [
+    ("Paris", "75011", ["rue Oberkampf", "boulevard Voltaire", "rue de la Roquette"]),
+    ("Lyon", "69003", ["cours Lafayette", "rue Garibaldi", "avenue Félix Faure"]),
+    ("Marseille", "13006", ["rue Paradis", "cours Julien", "rue de Rome"]),
+    ("Toulouse", "31000", ["rue d'Alsace-Lorraine", "allée Jean Jaurès", "rue de Metz"]),
+    ("Nantes", "44000", ["rue Crébillon", "quai de la Fosse", "rue de Strasbourg"]),
+    ("Bordeaux", "33000", ["cours de l'Intendance", "rue Sainte-Catherine", "quai des Chartrons"]),
+    ("Lille", "59000", ["rue Nationale", "boulevard de la Liberté", "rue Esquermoise"]),
+    ("Rennes", "35000", ["rue Le Bastard", "boulevard de la Liberté", "rue de Saint-Malo"]),
+    ("Strasbourg", "67000", ["rue du Vieux-Marché-aux-Poissons", "quai Saint-Nicolas"]),
+    ("Montpellier", "34000", ["rue Foch", "boulevard du Jeu de Paume", "rue de la Loge"]),
+    ("Dijon", "21000", ["rue de la Liberté", "boulevard Carnot"]),
+    ("Angers", "49100", ["rue Saint-Aubin", "boulevard du Roi René"]),
+    ("Tours", "37000", ["rue Nationale", "boulevard Béranger"]),
+    ("Annecy", "74000", ["rue Royale", "avenue de Genève"]),
+    ("Clermont-Ferrand", "63000", ["rue du 11 Novembre", "boulevard Trudaine"]),
+]  # fmt: skip
+TPE_PATTERNS = [
+    "Boulangerie {s}", "Garage {s}", "Plomberie {s}", "Cabinet infirmier {s}", "Fleurs {s}",
+    "Menuiserie {s}", "Électricité {s}", "Coiffure {f}", "Restaurant Chez {f}", "Taxi {s}",
+    "EURL {s} Conseil", "Librairie {s}", "Pharmacie {s}", "Boucherie {s}", "Auto-école {s}",
+]  # fmt: skip
+PME_PATTERNS = [
+    "{s} Industrie SAS", "Transports {s} SARL", "Imprimerie {s} SAS", "{s} Distribution SAS",
+    "Bâtiment {s} & Fils SARL", "Laboratoires {s} SAS", "{s} Ingénierie SAS", "Ateliers {s} SAS",
+]  # fmt: skip
+LARGE_PATTERNS = ["Groupe {s} SA", "{s} Holding SA", "Compagnie {s} SA"]
+PUBLIC_PATTERNS = [
+    "Commune de {c}",
+    "Office de tourisme de {c}",
+    "Syndicat des eaux de {c}",
+    "CCAS de {c}",
+]
+# (segment, share of the clients, patterns, price factor, payment term, payment means)
+SEGMENTS = [
+    ("tpe", 0.55, TPE_PATTERNS, 1, "account.account_payment_term_30days", "sepa_direct_debit"),
+    ("pme", 0.30, PME_PATTERNS, 3, "account.account_payment_term_30_days_end_month_the_10",
+     "sepa_direct_debit"),
+    ("large", 0.08, LARGE_PATTERNS, 10, "account.account_payment_term_45days", "transfer"),
+    ("public", 0.07, PUBLIC_PATTERNS, 2, "account.account_payment_term_30days", "transfer"),
+]  # fmt: skip
+PAYER_FUNCTIONS = {
+    "tpe": ["Gérant", "Gérante", "Assistante de gestion"],
+    "pme": ["Comptable", "Responsable administratif et financier", "Comptable fournisseurs"],
+    "large": ["Responsable comptabilité fournisseurs", "Credit manager", "Directeur financier"],
+    "public": ["Trésorier principal", "Responsable des finances", "Secrétaire de mairie"],
+}
+# (label, monthly price excl. tax for a TPE)
+SERVICES = [
+    ("Tenue de la comptabilité - forfait mensuel", 320.0),
+    ("Établissement des comptes annuels et liasse fiscale", 1450.0),
+    ("Bulletins de paie du mois", 180.0),
+    ("Accès au logiciel de comptabilité en ligne", 35.0),
+    ("Conseil juridique et fiscal", 240.0),
+    ("Déclarations de TVA", 90.0),
+]
+
+
+@dataclass
+class FirmStats:
+    clients: int = 0
+    invoices: int = 0
+    paid: int = 0
+    partly_paid: int = 0
+    credit_notes: int = 0
+    seconds: float = 0.0
+
+    def __str__(self):
+        return (
+            f"{self.clients} clients, {self.invoices} invoices ({self.paid} paid, "
+            f"{self.partly_paid} partly paid), {self.credit_notes} credit note(s) "
+            f"in {self.seconds:.1f} s"
+        )
+
+
+def luhn_digit(body):
+    total = 0
+    for index, char in enumerate(reversed(body)):
+        digit = int(char) * (2 if index % 2 == 0 else 1)
+        total += digit - 9 if digit > 9 else digit
+    return str((10 - total % 10) % 10)
+
+
+FIRM_SIREN = "82305401" + luhn_digit("82305401")
+
+
+def make_siren(rng, used, first_digit=None):
+    while True:
+        body = (first_digit or str(rng.randint(3, 9))) + f"{rng.randrange(10**7):07d}"
+        siren = body + luhn_digit(body)
+        if siren not in used:
+            used.add(siren)
+            return siren
+
+
+def make_siret(siren, rng):
+    nic = f"{rng.randint(1, 99):03d}1"[:4]
+    return siren + nic + luhn_digit(siren + nic)
+
+
+def french_vat(siren):
+    return f"FR{(12 + 3 * (int(siren) % 97)) % 97:02d}{siren}"
+
+
+def slug(text):
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(ch for ch in ascii_text.lower() if ch.isalnum()) or "client"
+
+
+def chunks(items, size=CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def setup_company(env):
+    """Turn the main company into the firm "Cabinet" with the French chart of accounts."""
+    company = env.ref("base.main_company")
+    france = env.ref("base.fr")
+    company.write(
+        {
+            "name": "Cabinet",
+            "street": "12 rue de la Paix",
+            "zip": "75002",
+            "city": "Paris",
+            "country_id": france.id,
+            "phone": "+33 1 42 60 00 00",
+            "email": "contact@cabinet.example",
+            "website": "https://cabinet.example",
+            "company_registry": make_siret(FIRM_SIREN, random.Random(0)),
+            "vat": french_vat(FIRM_SIREN),
+        }
+    )
+    if company.chart_template != "fr":
+        env["account.chart.template"].try_loading("fr", company, install_demo=False)
+    admin = env.ref("base.user_admin")
+    if env["res.lang"]._lang_get("fr_FR"):
+        admin.write({"lang": "fr_FR", "tz": "Europe/Paris"})
+    return company
+
+
+def _client_vals(rng, index, segment, patterns, used_sirens, env):
+    surname, first = rng.choice(SURNAMES), rng.choice(FIRST_NAMES)
+    city, postcode, streets = rng.choice(CITIES)
+    name = rng.choice(patterns).format(s=surname, f=first, c=city)
+    siren = make_siren(rng, used_sirens, first_digit="2" if segment == "public" else None)
+    domain = f"{slug(name)[:24]}.example"
+    payer_first, payer_last = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
+    return {
+        "name": f"{name} ({city})" if index >= len(SURNAMES) else name,
+        "is_company": True,
+        "ref": f"{DEMO_REF_PREFIX}{index + 1:05d}",
+        "street": f"{rng.randint(1, 180)} {rng.choice(streets)}",
+        "zip": postcode,
+        "city": city,
+        "country_id": env.ref("base.fr").id,
+        "company_registry": make_siret(siren, rng),
+        "vat": french_vat(siren),
+        "email": f"contact@{domain}",
+        "phone": f"+33 {rng.randint(1, 5)} {rng.randint(10, 99)} {rng.randint(10, 99)} "
+        f"{rng.randint(10, 99)} {rng.randint(10, 99)}",
+        "client_segment": segment,
+        "payer_name": f"{payer_first} {payer_last}",
+        "payer_function": rng.choice(PAYER_FUNCTIONS[segment]),
+        "payer_email": f"{slug(payer_first)}.{slug(payer_last)}@{domain}",
+        "payer_phone": f"+33 {rng.randint(1, 5)} {rng.randint(10, 99)} {rng.randint(10, 99)} "
+        f"{rng.randint(10, 99)} {rng.randint(10, 99)}",
+        "payer_mobile": f"+33 6 {rng.randint(10, 99)} {rng.randint(10, 99)} "
+        f"{rng.randint(10, 99)} {rng.randint(10, 99)}",
+        "payer_hour_from": rng.choice([8.5, 9.0, 9.5]),
+        "payer_hour_to": rng.choice([12.0, 17.0, 18.0]),
+        "dunning_channel": rng.choice(["email", "email", "phone", "letter"]),
+        "customer_rank": 1,
+    }
+
+
+def _segment_counts(count):
+    """How many clients of each segment: every segment present, ``count`` in all."""
+    counts = [max(1, int(count * share)) for _seg, share, *_rest in SEGMENTS]
+    counts[0] += count - sum(counts)
+    return [
+        (segment, patterns, number, term, means)
+        for (segment, _share, patterns, _factor, term, means), number in zip(
+            SEGMENTS, counts, strict=True
+        )
+    ]
+
+
+def create_clients(env, count, rng):
+    """Create ``count`` client companies with their payer cards, in batches."""
+    weekdays = env["cabinet.weekday"].search([("sequence", "<=", 5)])
+    used_sirens = set(env["res.partner"].with_context(active_test=False).search(
+        [("siren", "!=", False)]).mapped("siren"))  # fmt: skip
+    vals_list = []
+    for segment, patterns, segment_count, term_xmlid, means in _segment_counts(count):
+        term = env.ref(term_xmlid)
+        for _ in range(segment_count):
+            vals = _client_vals(rng, len(vals_list), segment, patterns, used_sirens, env)
+            vals.update(
+                {
+                    "property_payment_term_id": term.id,
+                    "agreed_payment_means": means,
+                    "payer_contact_day_ids": [(6, 0, rng.sample(weekdays.ids, 3))],
+                }
+            )
+            vals_list.append(vals)
+    clients = env["res.partner"]
+    for batch in chunks(vals_list):
+        clients |= env["res.partner"].create(batch)
+    return clients
+
+
+def _sale_tax(env, company):
+    return env["account.tax"].search(
+        [
+            ("company_id", "=", company.id),
+            ("type_tax_use", "=", "sale"),
+            ("amount_type", "=", "percent"),
+            ("amount", "=", 20.0),
+            ("price_include", "=", False),
+        ],
+        limit=1,
+    )
+
+
+def create_invoices(env, company, clients, per_client, rng, today):
+    """Post ``per_client`` customer invoices for each client, aged up to six months."""
+    journal = env["account.journal"].search(
+        [("company_id", "=", company.id), ("type", "=", "sale")], limit=1
+    )
+    tax = _sale_tax(env, company)
+    factors = {segment: factor for segment, _s, _p, factor, _t, _m in SEGMENTS}
+    vals_list = []
+    for client in clients:
+        factor = factors[client.client_segment]
+        for number in range(per_client):
+            age = rng.randint(0, 180) if number else rng.randint(40, 180)
+            lines = rng.sample(SERVICES, rng.randint(1, 3))
+            vals_list.append(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": client.id,
+                    "journal_id": journal.id,
+                    "invoice_date": today - timedelta(days=age),
+                    "invoice_payment_term_id": client.property_payment_term_id.id,
+                    "ref": f"Lettre de mission {client.ref}",
+                    "invoice_line_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "name": label,
+                                "quantity": 1,
+                                "price_unit": round(price * factor * rng.uniform(0.9, 1.2), 2),
+                                "tax_ids": [(6, 0, tax.ids)],
+                            },
+                        )
+                        for label, price in lines
+                    ],  # fmt: skip
+                }
+            )
+    invoices = env["account.move"]
+    for batch in chunks(vals_list):
+        moves = env["account.move"].create(batch)
+        moves.action_post()
+        invoices |= moves
+    return invoices
+
+
+def settle(env, company, invoices, rng, today):
+    """Pay most old invoices in full, some in part, in batched payments and reconciliations."""
+    bank = env["account.journal"].search(
+        [("company_id", "=", company.id), ("type", "=", "bank")], limit=1
+    )
+    plans, payment_vals, paid, partly = [], [], 0, 0
+    for invoice in invoices:
+        age = (today - invoice.invoice_date).days
+        draw = rng.random()
+        if age > 45 and draw < 0.6 or age > 20 and draw < 0.3:
+            amount, paid = invoice.amount_residual, paid + 1
+        elif age > 30 and draw < 0.75:
+            amount, partly = round(invoice.amount_residual * rng.uniform(0.3, 0.7), 2), partly + 1
+        else:
+            continue
+        plans.append(invoice)
+        payment_vals.append(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": invoice.partner_id.id,
+                "amount": amount,
+                "date": min(today, invoice.invoice_date + timedelta(days=rng.randint(10, 60))),
+                "journal_id": bank.id,
+                "memo": invoice.name,
+            }
+        )
+    for invoice_batch, vals_batch in zip(chunks(plans), chunks(payment_vals), strict=True):
+        payments = env["account.payment"].create(vals_batch)
+        payments.action_post()
+        plan = []
+        for invoice, payment in zip(invoice_batch, payments, strict=True):
+            receivable = invoice.line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable"
+            )
+            counterpart = payment.move_id.line_ids.filtered(
+                lambda line, account=receivable.account_id: line.account_id == account
+            )
+            plan.append(receivable + counterpart)
+        env["account.move.line"]._reconcile_plan(plan)
+    return paid, partly
+
+
+def create_credit_note(env, invoices):
+    """One open credit note: a commercial gesture granted to a client with an open invoice,
+    not yet applied to any invoice (so dunning must net it)."""
+    invoice = invoices.filtered(lambda inv: inv.payment_state == "not_paid")[:1]
+    if not invoice:
+        return env["account.move"]
+    line = invoice.invoice_line_ids[0]
+    credit_note = env["account.move"].create(
+        {
+            "move_type": "out_refund",
+            "partner_id": invoice.partner_id.id,
+            "journal_id": invoice.journal_id.id,
+            "invoice_date": invoice.invoice_date,
+            "ref": f"Geste commercial sur {invoice.name}",
+            "invoice_line_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": f"Remise exceptionnelle : {line.name}",
+                        "quantity": 1,
+                        "price_unit": round(line.price_unit * 0.2, 2),
+                        "tax_ids": [(6, 0, line.tax_ids.ids)],
+                    },
+                )
+            ],  # fmt: skip
+        }
+    )
+    credit_note.action_post()
+    return credit_note
+
+
+def build_firm(env, clients=30, invoices_per_client=4, seed=1, today=None):
+    """Build the demo firm in ``env``'s database; returns a FirmStats."""
+    started = time.monotonic()
+    rng = random.Random(seed)
+    from odoo import fields  # noqa: PLC0415 - this file is imported before Odoo is set up
+
+    today = today or fields.Date.context_today(env["res.partner"])
+    company = setup_company(env)
+    env = env(context={**env.context, "tracking_disable": True, "mail_create_nolog": True,
+                       "mail_notrack": True, "allowed_company_ids": [company.id]})  # fmt: skip
+    partners = create_clients(env, clients, rng)
+    invoices = create_invoices(env, company, partners, invoices_per_client, rng, today)
+    paid, partly = settle(env, company, invoices, rng, today)
+    credit_note = create_credit_note(env, invoices)
+    env.flush_all()
+    return FirmStats(
+        clients=len(partners),
+        invoices=len(invoices),
+        paid=paid,
+        partly_paid=partly,
+        credit_notes=len(credit_note),
+        seconds=time.monotonic() - started,
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--clients", type=int, default=30)
+    parser.add_argument("--invoices-per-client", type=int, default=4)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+
+    import odoo  # noqa: PLC0415 - only this entry point needs Odoo at import time
+    from odoo.modules.registry import Registry  # noqa: PLC0415
+
+    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database], setup_logging=True)
+    with Registry(args.database).cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        existing = env["res.partner"].search_count([("ref", "=like", f"{DEMO_REF_PREFIX}%")])
+        if existing:
+            print(f"The demo firm is already there ({existing} clients): nothing to do.")
+            return 0
+        stats = build_firm(env, args.clients, args.invoices_per_client, args.seed)
+    print(f"Demo firm built: {stats}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
