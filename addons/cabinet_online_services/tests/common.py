@@ -55,6 +55,101 @@ class OnlineServicesCase(TransactionCase):
             }
         )
 
+    @classmethod
+    def _setup_letters(cls):
+        """A French client paying by SEPA direct debit, with a catalogue and a letter."""
+        cls.company.write(
+            {"country_id": cls.env.ref("base.fr").id, "sepa_creditor_identifier": "FR78ZZZ424242"}
+        )
+        cls.sdd_mode = cls.env["account.payment.mode"].create(
+            {
+                "name": "Prélèvement SEPA clients",
+                "company_id": cls.company.id,
+                "bank_account_link": "variable",
+                "payment_method_id": cls.env.ref(
+                    "account_banking_sepa_direct_debit.sepa_direct_debit"
+                ).id,
+            }
+        )
+        cls.client = cls.env["res.partner"].create(
+            {
+                "name": "Boulangerie Martin",
+                "is_company": True,
+                "country_id": cls.env.ref("base.fr").id,
+                "company_registry": "55203253400646",
+                "property_payment_term_id": cls.env.ref("account.account_payment_term_30days").id,
+            }
+        )
+        cls.other_client = cls.env["res.partner"].create(
+            {"name": "Garage Dupont", "is_company": True}
+        )
+        cls.dashboard = cls.env["product.product"].create(
+            {
+                "name": "Tableau de bord",
+                "type": "service",
+                "is_online_service": True,
+                "list_price": 30.0,
+            }
+        )
+        cls.payroll = cls.env["product.product"].create(
+            {
+                "name": "Paie en ligne",
+                "type": "service",
+                "is_online_service": True,
+                "list_price": 45.0,
+            }
+        )
+        cls.terms = cls.env["cabinet.terms.version"].create(
+            {"name": "CGU 2026", "body": "<p>Conditions générales d'utilisation 2026.</p>"}
+        )
+        cls.terms.action_publish()
+        cls.letter = cls.env["cabinet.engagement.letter"].create(cls._letter_vals(cls.client))
+        cls.client_portal_user = new_test_user(
+            cls.env,
+            login="client_portal",
+            groups="base.group_portal",
+            partner_id=cls.env["res.partner"]
+            .create({"name": "Claire Martin", "parent_id": cls.client.id, "email": "c@m.fr"})
+            .id,
+        )
+
+    @classmethod
+    def _letter_vals(cls, partner, **vals):
+        return {
+            "partner_id": partner.id,
+            "start_date": "2026-01-01",
+            "mission_ids": [(6, 0, cls.env.ref("cabinet_online_services.mission_bookkeeping").ids)],
+            "line_ids": [
+                (0, 0, {"product_id": cls.dashboard.id, "quantity": 1}),
+                (0, 0, {"product_id": cls.payroll.id, "quantity": 3, "price_unit": 40.0}),
+            ],
+            **vals,
+        }
+
+    @classmethod
+    def _valid_mandate(cls, partner):
+        bank = cls.env["res.partner.bank"].create(
+            {"partner_id": partner.id, "acc_number": "FR76 3000 6000 0112 3456 7890 189"}
+        )
+        mandate = cls.env["account.banking.mandate"].create(
+            {
+                "partner_bank_id": bank.id,
+                "format": "sepa",
+                "type": "recurrent",
+                "recurrent_sequence_type": "first",
+                "signature_date": "2025-12-15",
+                "company_id": cls.company.id,
+            }
+        )
+        mandate.validate()
+        return mandate
+
+    @classmethod
+    def _activate(cls, letter):
+        letter.action_send()
+        letter.action_sign()
+        letter.action_activate()
+
     @contextmanager
     def assertRaisesRegex(self, exception, expected_regex, msg=None):
         """Odoo's assertRaises (which rolls back to a savepoint) with the message checked."""

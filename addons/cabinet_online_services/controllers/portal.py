@@ -1,0 +1,107 @@
+from werkzeug.urls import url_encode
+
+from odoo import fields, http
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+
+SERVICES_URL = "/my/online-services"
+
+
+class OnlineServicesPortal(CustomerPortal):
+    """The client's online-services pages, behind the acceptance of the terms of use."""
+
+    def _terms_gate(self):
+        """A redirect to the terms of use while the user has a version to accept, else None."""
+        if request.env.user._cabinet_terms_to_accept():
+            path = request.httprequest.full_path.rstrip("?")
+            return request.redirect(f"/my/terms?{url_encode({'redirect': path})}")
+        return None
+
+    @http.route()
+    def home(self, **kw):
+        return self._terms_gate() or super().home(**kw)
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "engagement_letter_count" in counters:
+            Letter = request.env["cabinet.engagement.letter"]
+            values["engagement_letter_count"] = (
+                Letter.search_count([]) if Letter.has_access("read") else 0
+            )
+        return values
+
+    @http.route("/my/terms", type="http", auth="user", website=True)
+    def terms(self, redirect=None, **kw):
+        to_accept = request.env.user._cabinet_terms_to_accept()
+        acceptances = request.env["cabinet.terms.acceptance"].search(
+            [("user_id", "=", request.env.user.id)]
+        )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "cabinet_terms",
+                "to_accept": to_accept,
+                "acceptances": acceptances,
+                "redirect": redirect or SERVICES_URL,
+            }
+        )
+        return request.render("cabinet_online_services.portal_terms", values)
+
+    @http.route("/my/terms/accept", type="http", auth="user", methods=["POST"], website=True)
+    def terms_accept(self, version_id, redirect=None, **kw):
+        to_accept = request.env.user._cabinet_terms_to_accept()
+        if to_accept and to_accept.id == int(version_id):
+            request.env["cabinet.terms.acceptance"]._record(
+                request.env.user, to_accept, request.httprequest.remote_addr
+            )
+        return request.redirect(redirect or SERVICES_URL, local=True)
+
+    @http.route(SERVICES_URL, type="http", auth="user", website=True)
+    def online_services(self, **kw):
+        gate = self._terms_gate()
+        if gate:
+            return gate
+        letters = request.env["cabinet.engagement.letter"].search([])
+        today = fields.Date.context_today(letters)
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "cabinet_online_services",
+                "letters": letters,
+                "lines_today": {letter: letter._lines_at(today) for letter in letters},
+                "today": today,
+            }
+        )
+        return request.render("cabinet_online_services.portal_online_services", values)
+
+    @http.route("/my/engagement-letters/<int:letter_id>", type="http", auth="public", website=True)
+    def engagement_letter(
+        self, letter_id, report_type=None, access_token=None, download=False, **kw
+    ):
+        gate = self._terms_gate()
+        if gate:
+            return gate
+        try:
+            letter_sudo = self._document_check_access(
+                "cabinet.engagement.letter", letter_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        if report_type in ("html", "pdf", "text"):
+            return self._show_report(
+                model=letter_sudo,
+                report_type=report_type,
+                report_ref="cabinet_online_services.action_report_engagement_letter",
+                download=download,
+            )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "cabinet_engagement_letter",
+                "letter": letter_sudo,
+                "lines_today": letter_sudo._lines_at(fields.Date.context_today(letter_sudo)),
+            }
+        )
+        return request.render("cabinet_online_services.portal_engagement_letter", values)

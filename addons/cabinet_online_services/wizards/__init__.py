@@ -1,0 +1,1 @@
+from . import cabinet_engagement_letter_terminate
