@@ -63,7 +63,9 @@ class OnlineServicesPortal(CustomerPortal):
         gate = self._terms_gate()
         if gate:
             return gate
-        letters = request.env["cabinet.engagement.letter"].search([])
+        # The search applies the portal rules; the page then reads related records (payment
+        # mode, mandate) the portal user has no access to, as Odoo's portal pages do.
+        letters = request.env["cabinet.engagement.letter"].search([]).sudo()
         today = fields.Date.context_today(letters)
         values = self._prepare_portal_layout_values()
         values.update(

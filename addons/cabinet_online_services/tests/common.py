@@ -28,6 +28,7 @@ class OnlineServicesCase(TransactionCase):
             lang="en_US",
             groups="base.group_user,cabinet_online_services.group_online_services_manager",
         )
+        cls.internal_user = new_test_user(cls.env, login="os_internal", groups="base.group_user")
         cls.portal_user = new_test_user(cls.env, login="os_portal", groups="base.group_portal")
         cls.other_company_user = new_test_user(
             cls.env,

@@ -1,0 +1,89 @@
+from contextlib import contextmanager
+
+import odoorpc
+
+from odoo.tests import HttpCase, get_db_name, new_test_user, tagged
+
+from .common import OnlineServicesCase
+
+
+@tagged("post_install", "-at_install")
+class TestEngagementLetterOverRpc(OnlineServicesCase, HttpCase):
+    """An integrator drives a letter's whole life with odoorpc."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_letters()
+        new_test_user(
+            cls.env,
+            login="integrator",
+            lang="en_US",
+            groups="base.group_user,account_payment_order.group_account_payment,"
+            "cabinet_online_services.group_online_services_manager",
+        )
+
+    @contextmanager
+    def _connect(self, login):
+        self.env.flush_all()
+        with self.allow_requests(all_requests=True):
+            client = odoorpc.ODOO(
+                "127.0.0.1", protocol="jsonrpc", port=self.http_port(), timeout=60
+            )
+            client.login(get_db_name(), login, login)
+            yield client
+        self.env.invalidate_all()
+
+    def test_create_sign_activate_amend_terminate(self):
+        model = "cabinet.engagement.letter"
+        with self._connect("integrator") as rpc:
+            letter_id = rpc.execute_kw(
+                model,
+                "create",
+                [
+                    {
+                        "partner_id": self.client.id,
+                        "start_date": "2026-02-01",
+                        "line_ids": [[0, 0, {"product_id": self.dashboard.id, "quantity": 2}]],
+                    }
+                ],
+            )
+            rpc.execute_kw(model, "action_send", [[letter_id]])
+            rpc.execute_kw(model, "action_sign", [[letter_id]])
+            with self.assertRaises(odoorpc.error.RPCError) as refused:
+                rpc.execute_kw(model, "action_activate", [[letter_id]])
+            bank_id = rpc.execute_kw(
+                "res.partner.bank",
+                "create",
+                [{"partner_id": self.client.id, "acc_number": "FR7630006000011234567890189"}],
+            )
+            mandate_id = rpc.execute_kw(
+                "account.banking.mandate",
+                "create",
+                [{"partner_bank_id": bank_id, "signature_date": "2026-01-20"}],
+            )
+            rpc.execute_kw("account.banking.mandate", "validate", [[mandate_id]])
+            rpc.execute_kw(model, "action_activate", [[letter_id]])
+            rpc.execute_kw(
+                model,
+                "amend",
+                [
+                    [letter_id],
+                    "2026-05-01",
+                    "Trois accès au tableau de bord",
+                    [{"product_id": self.dashboard.id, "quantity": 3}],
+                ],
+            )
+            rpc.execute_kw(model, "terminate", [[letter_id], "2026-12-31", "Départ du client"])
+            [read] = rpc.execute_kw(
+                model, "read", [[letter_id], ["state", "mandate_state", "termination_date"]]
+            )
+        self.assertIn("no valid mandate", str(refused.exception))
+        self.assertEqual(read["state"], "terminated")
+        self.assertEqual(read["mandate_state"], "valid")
+        self.assertEqual(read["termination_date"], "2026-12-31")
+        letter = self.env[model].browse(letter_id)
+        self.assertEqual(
+            [(line.quantity, str(line.date_start), str(line.date_end)) for line in letter.line_ids],
+            [(2.0, "2026-02-01", "2026-04-30"), (3.0, "2026-05-01", "2026-12-31")],
+        )

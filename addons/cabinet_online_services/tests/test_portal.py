@@ -1,0 +1,88 @@
+import re
+
+from odoo.tests import HttpCase, tagged
+
+from .common import OnlineServicesCase
+
+
+@tagged("post_install", "-at_install")
+class TestPortal(OnlineServicesCase, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_letters()
+        cls._valid_mandate(cls.client)
+        cls._activate(cls.letter)
+        cls.other_letter = cls.env["cabinet.engagement.letter"].create(
+            cls._letter_vals(cls.other_client)
+        )
+        cls.other_letter.action_send()
+
+    def _accept_terms_in_the_browser(self):
+        page = self.url_open("/my/terms")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Conditions générales d'utilisation 2026", page.text)
+        csrf_token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        return self.url_open(
+            "/my/terms/accept",
+            data={
+                "csrf_token": csrf_token,
+                "version_id": self.terms.id,
+                "redirect": "/my/online-services",
+            },
+            allow_redirects=False,
+        )
+
+    def test_portal_user_is_sent_to_the_terms_until_accepted(self):
+        self.authenticate("client_portal", "client_portal")
+        for url in ("/my", "/my/online-services", f"/my/engagement-letters/{self.letter.id}"):
+            response = self.url_open(url, allow_redirects=False)
+            self.assertEqual(response.status_code, 303, url)
+            self.assertIn("/my/terms?redirect=", response.headers["Location"])
+        response = self._accept_terms_in_the_browser()
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(response.headers["Location"].endswith("/my/online-services"))
+        acceptance = self.env["cabinet.terms.acceptance"].search(
+            [("user_id", "=", self.client_portal_user.id)]
+        )
+        self.assertEqual(acceptance.version_id, self.terms)
+        self.assertEqual(acceptance.ip_address, "127.0.0.1")
+        self.assertEqual(acceptance.text_hash, self.terms.text_hash)
+        page = self.url_open("/my/online-services")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(self.letter.name, page.text)
+        self.assertIn("Tableau de bord", page.text)
+        self.assertNotIn(self.other_letter.name, page.text)
+        self.assertEqual(self.url_open("/my", allow_redirects=False).status_code, 200)
+
+    def test_acceptance_goes_only_to_local_pages(self):
+        self.authenticate("client_portal", "client_portal")
+        page = self.url_open("/my/terms")
+        csrf_token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        response = self.url_open(
+            "/my/terms/accept",
+            data={
+                "csrf_token": csrf_token,
+                "version_id": self.terms.id,
+                "redirect": "https://evil.example/phish",
+            },
+            allow_redirects=False,
+        )
+        self.assertNotIn("evil.example", response.headers["Location"])
+
+    def test_portal_user_never_sees_another_client_letter(self):
+        self.env["cabinet.terms.acceptance"]._record(
+            self.client_portal_user, self.terms, "127.0.0.1"
+        )
+        self.authenticate("client_portal", "client_portal")
+        response = self.url_open(
+            f"/my/engagement-letters/{self.other_letter.id}", allow_redirects=False
+        )
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(response.headers["Location"].endswith("/my"))
+        page = self.url_open(f"/my/engagement-letters/{self.letter.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(self.letter.name, page.text)
+        pdf = self.url_open(f"/my/engagement-letters/{self.letter.id}?report_type=html")
+        self.assertEqual(pdf.status_code, 200)
+        self.assertIn("Tableau de bord", pdf.text)
