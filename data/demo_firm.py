@@ -101,13 +101,14 @@ class FirmStats:
     paid: int = 0
     partly_paid: int = 0
     credit_notes: int = 0
+    letters: int = 0
     seconds: float = 0.0
 
     def __str__(self):
         return (
             f"{self.clients} clients, {self.invoices} invoices ({self.paid} paid, "
-            f"{self.partly_paid} partly paid), {self.credit_notes} credit note(s) "
-            f"in {self.seconds:.1f} s"
+            f"{self.partly_paid} partly paid), {self.credit_notes} credit note(s), "
+            f"{self.letters} engagement letters in {self.seconds:.1f} s"
         )
 
 
@@ -379,6 +380,137 @@ def create_credit_note(env, invoices):
     return credit_note
 
 
+def _iban(rng):
+    """A valid French IBAN (bank 30006, random account), checked by python-stdnum's rules."""
+    bban = f"30006{rng.randrange(10**5):05d}{rng.randrange(10**11):011d}"
+    key = 97 - (int(bban[:5] + bban[5:10] + bban[10:21]) * 100) % 97
+    bban += f"{key:02d}"
+    check = 98 - int(bban + "152700") % 97
+    return f"FR{check:02d}{bban}"
+
+
+def create_catalogue(env, company):
+    """The online services of the demo firm, with a vendor, options and usage tiers."""
+    vendor = env["res.partner"].create({"name": "Éditeur Logiciel SAS", "is_company": True})
+    access = env["product.attribute"].create(
+        {
+            "name": "Niveau d'accès",
+            "value_ids": [(0, 0, {"name": "Consultation"}), (0, 0, {"name": "Saisie"})],
+        }
+    )
+    common = {"type": "service", "is_online_service": True, "company_id": company.id,
+              "service_vendor_id": vendor.id, "sale_ok": True, "purchase_ok": False}  # fmt: skip
+    templates = env["product.template"].create(
+        [
+            {**common, "name": "Tableau de bord en ligne", "list_price": 29.0,
+             "standard_price": 11.0, "vendor_service_code": "TDB"},
+            {**common, "name": "Comptabilité en ligne", "list_price": 35.0,
+             "standard_price": 14.0, "vendor_service_code": "CPT",
+             "attribute_line_ids": [(0, 0, {"attribute_id": access.id,
+                                            "value_ids": [(6, 0, access.value_ids.ids)]})]},
+            {**common, "name": "Saisie des écritures", "online_service_billing": "usage",
+             "list_price": 0.10, "standard_price": 0.04, "vendor_service_code": "ECR",
+             "usage_tier_ids": [(0, 0, {"from_quantity": 500, "unit_price": 0.08}),
+                                (0, 0, {"from_quantity": 2000, "unit_price": 0.05})]},
+            {**common, "name": "Bulletins de paie", "online_service_billing": "usage",
+             "list_price": 12.0, "standard_price": 4.5, "vendor_service_code": "PAIE"},
+            {**common, "name": "Coffre-fort numérique", "list_price": 9.0,
+             "standard_price": 2.0, "vendor_service_code": "GED"},
+        ]
+    )  # fmt: skip
+    saisie = templates[1].attribute_line_ids.product_template_value_ids.filtered(
+        lambda value: value.name == "Saisie"
+    )
+    saisie.price_extra = 15.0
+    return templates.product_variant_ids
+
+
+def create_engagement_letters(env, company, clients, rng, today):
+    """One engagement letter per client, in every state, SEPA mandates for direct debit."""
+    company.sepa_creditor_identifier = "FR78ZZZ424242"
+    sdd_method = env.ref("account_banking_sepa_direct_debit.sepa_direct_debit")
+    modes = env["account.payment.mode"].create(
+        [
+            {"name": "Prélèvement SEPA", "company_id": company.id,
+             "bank_account_link": "variable", "payment_method_id": sdd_method.id},
+            {"name": "Virement", "company_id": company.id, "bank_account_link": "variable",
+             "payment_method_id": env.ref("account.account_payment_method_manual_in").id},
+        ]
+    )  # fmt: skip
+    terms = env["cabinet.terms.version"].create(
+        {
+            "name": "CGU services en ligne 2026",
+            "company_id": company.id,
+            "body": "<h3>Conditions générales d'utilisation des services en ligne</h3>"
+            "<p>L'accès aux services en ligne est personnel. L'utilisateur protège ses "
+            "identifiants et signale sans délai toute utilisation frauduleuse. Les données "
+            "restent la propriété du client ; le cabinet les héberge en France pendant la "
+            "durée de la lettre de mission.</p>",
+        }
+    )
+    terms.action_publish()
+    services = create_catalogue(env, company)
+    subscriptions = services.filtered(lambda p: p.online_service_billing == "subscription")
+    usage = services - subscriptions
+    missions = env["cabinet.mission"].search([])
+    term = env.ref("account.account_payment_term_30days")
+    states = ["active"] * 6 + ["draft", "sent", "signed", "suspended", "terminated"]
+    vals_list, targets = [], []
+    for index, client in enumerate(clients):
+        start = (today - timedelta(days=rng.randint(60, 700))).replace(day=1)
+        chosen = rng.sample(subscriptions.ids, rng.randint(1, 3)) + rng.sample(usage.ids, 1)
+        sdd = client.agreed_payment_means == "sepa_direct_debit"
+        vals_list.append(
+            {
+                "partner_id": client.id,
+                "company_id": company.id,
+                "start_date": start,
+                "mission_ids": [(6, 0, rng.sample(missions.ids, rng.randint(2, 4)))],
+                "payment_mode_id": modes[0 if sdd else 1].id,
+                "payment_term_id": term.id,
+                "billing_frequency": "annual" if index % 9 == 4 else "monthly",
+                "annual_in_monthly_debits": index % 9 == 4,
+                "account_manager_id": env.ref("base.user_admin").id,
+                "responsible_id": env.ref("base.user_admin").id,
+                "line_ids": [(0, 0, {"product_id": product_id, "quantity": rng.choice([1, 1, 2])})
+                             for product_id in chosen],
+            }
+        )  # fmt: skip
+        targets.append(states[index % len(states)])
+    letters = env["cabinet.engagement.letter"]
+    for batch in chunks(vals_list):
+        letters |= env["cabinet.engagement.letter"].create(batch)
+    debit_clients = letters.filtered("is_direct_debit").partner_id
+    banks = env["res.partner.bank"].create(
+        [{"partner_id": client.id, "acc_number": _iban(rng)} for client in debit_clients]
+    )
+    mandates = env["account.banking.mandate"].create(
+        [
+            {"partner_bank_id": bank.id, "company_id": company.id, "format": "sepa",
+             "type": "recurrent", "recurrent_sequence_type": "recurring",
+             "signature_date": today - timedelta(days=rng.randint(60, 400))}
+            for bank in banks
+        ]
+    )  # fmt: skip
+    mandates.validate()
+    letters.invalidate_recordset(["mandate_id", "mandate_state"])
+    by_target = {state: letters.browse() for state in states}
+    for letter, target in zip(letters, targets, strict=True):
+        by_target[target] |= letter
+    steps = {
+        "sent": ["action_send"],
+        "signed": ["action_send", "action_sign"],
+        "active": ["action_send", "action_sign", "action_activate"],
+        "suspended": ["action_send", "action_sign", "action_activate", "action_suspend"],
+        "terminated": ["action_send", "action_sign", "action_activate"],
+    }
+    for target, methods in steps.items():
+        for method in methods:
+            getattr(by_target[target], method)()
+    by_target["terminated"].terminate(today - timedelta(days=15), "Cession du fonds de commerce")
+    return letters
+
+
 def build_firm(env, clients=30, invoices_per_client=4, seed=1, today=None):
     """Build the demo firm in ``env``'s database; returns a FirmStats."""
     started = time.monotonic()
@@ -393,6 +525,11 @@ def build_firm(env, clients=30, invoices_per_client=4, seed=1, today=None):
     invoices = create_invoices(env, company, partners, invoices_per_client, rng, today)
     paid, partly = settle(env, company, invoices, rng, today)
     credit_note = create_credit_note(env, invoices)
+    letters = (
+        create_engagement_letters(env, company, partners, rng, today)
+        if "cabinet.engagement.letter" in env
+        else []
+    )
     env.flush_all()
     return FirmStats(
         clients=len(partners),
@@ -400,6 +537,7 @@ def build_firm(env, clients=30, invoices_per_client=4, seed=1, today=None):
         paid=paid,
         partly_paid=partly,
         credit_notes=len(credit_note),
+        letters=len(letters),
         seconds=time.monotonic() - started,
     )
 
