@@ -112,7 +112,7 @@ class CabinetEngagementLetter(models.Model):
     )
     payment_mode_id = fields.Many2one(
         "account.payment.mode",
-        default=_default_payment_mode,
+        default=lambda self: self._default_payment_mode(),
         domain="[('payment_type', '=', 'inbound'), ('company_id', '=', company_id)]",
         tracking=True,
     )
@@ -125,7 +125,7 @@ class CabinetEngagementLetter(models.Model):
     terms_version_id = fields.Many2one(
         "cabinet.terms.version",
         string="Terms of use",
-        default=_default_terms_version,
+        default=lambda self: self._default_terms_version(),
         domain="[('state', '=', 'published'), ('company_id', '=', company_id)]",
     )
     mandate_id = fields.Many2one(
@@ -271,7 +271,6 @@ class CabinetEngagementLetter(models.Model):
         return letters
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for letter in self:
             letter.access_url = f"/my/engagement-letters/{letter.id}"
 

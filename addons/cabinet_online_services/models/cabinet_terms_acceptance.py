@@ -26,7 +26,8 @@ class CabinetTermsAcceptance(models.Model):
         "UNIQUE(user_id, version_id)", "A user accepts a version of the terms of use once."
     )
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super
+        # Never written, by design: there is no super() to call.
         raise UserError(
             self.env._(
                 "An acceptance of the terms of use is evidence: it can be neither changed nor "
