@@ -242,3 +242,12 @@ class TestEngagementLetter(OnlineServicesCase):
         letter = self.letter.with_context(lang="fr_FR")
         with self.assertRaisesRegex(UserError, "ne peut pas passer à l'état"):
             letter.action_activate()
+
+    def test_state_changes_are_tracked_in_the_chatter(self):
+        letter = self.letter.with_context(tracking_disable=False)
+        letter.action_send()
+        self.env.cr.precommit.run()  # tracking values are written when the transaction ends
+        tracked = letter.message_ids.tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "state"
+        )
+        self.assertEqual(tracked.new_value_char, "Sent")

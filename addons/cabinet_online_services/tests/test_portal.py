@@ -86,3 +86,11 @@ class TestPortal(OnlineServicesCase, HttpCase):
         pdf = self.url_open(f"/my/engagement-letters/{self.letter.id}?report_type=html")
         self.assertEqual(pdf.status_code, 200)
         self.assertIn("Tableau de bord", pdf.text)
+
+    def test_letter_renders_as_a_real_pdf(self):
+        report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        pdf, kind = report._render_qweb_pdf(
+            "cabinet_online_services.action_report_engagement_letter", self.letter.ids
+        )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
