@@ -11,7 +11,10 @@
         "security/cabinet_dunning_security.xml",
         "security/ir.model.access.csv",
         "data/cabinet_weekday_data.xml",
+        "data/cabinet_dunning_policy_data.xml",
+        "data/cabinet_ecb_rate_data.xml",
         "views/res_partner_views.xml",
+        "views/cabinet_dunning_policy_views.xml",
         "views/menus.xml",
     ],
 }

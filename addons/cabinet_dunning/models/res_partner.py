@@ -3,6 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 
 from ..rules import identifiers
+from .cabinet_dunning_policy import SEGMENTS
 
 DUNNING_USER = "cabinet_dunning.group_dunning_user"
 
@@ -28,15 +29,24 @@ class ResPartner(models.Model):
         help="The nine-digit SIREN of a French company, taken from its SIREN or SIRET.",
     )
     client_segment = fields.Selection(
-        [
-            ("tpe", "Very small business (TPE)"),
-            ("pme", "Small and medium business (PME)"),
-            ("large", "Large group"),
-            ("public", "Public body"),
-        ],
+        SEGMENTS,
         tracking=True,
         groups=DUNNING_USER,
         help="Decides the default dunning sequence applied to the client.",
+    )
+
+    dunning_policy_id = fields.Many2one(
+        "cabinet.dunning.policy",
+        string="Dunning policy",
+        tracking=True,
+        groups=DUNNING_USER,
+        help="Leave empty to follow the default policy of the client's segment.",
+    )
+    effective_dunning_policy_id = fields.Many2one(
+        "cabinet.dunning.policy",
+        string="Dunning policy applied",
+        compute="_compute_effective_dunning_policy_id",
+        groups=DUNNING_USER,
     )
 
     # Payer card (fiche payeur): the person who pays and how to reach them.
@@ -113,6 +123,18 @@ class ResPartner(models.Model):
         tracking=True,
         groups=DUNNING_USER,
     )
+
+    @api.depends("dunning_policy_id", "client_segment", "company_id")
+    @api.depends_context("company")
+    def _compute_effective_dunning_policy_id(self):
+        Policy = self.env["cabinet.dunning.policy"]
+        defaults = Policy._default_for_segments(
+            list(set(self.mapped("client_segment"))), self.env.company
+        )
+        for partner in self:
+            partner.effective_dunning_policy_id = partner.dunning_policy_id or defaults.get(
+                partner.client_segment, Policy
+            )
 
     @api.depends("company_registry", "country_id")
     def _compute_siren(self):

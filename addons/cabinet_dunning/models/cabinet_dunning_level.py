@@ -1,0 +1,57 @@
+from odoo import api, fields, models
+
+
+class CabinetDunningLevel(models.Model):
+    """A step of a dunning policy: when, through which channel, by whom."""
+
+    _name = "cabinet.dunning.level"
+    _description = "Dunning level"
+    _order = "policy_id, sequence, days_after_due, id"
+
+    policy_id = fields.Many2one(
+        "cabinet.dunning.policy", required=True, index=True, ondelete="cascade"
+    )
+    sequence = fields.Integer(default=10)
+    name = fields.Char(required=True, translate=True)
+    days_after_due = fields.Integer(string="Days after the due date", required=True)
+    channel = fields.Selection(
+        [
+            ("phone", "Phone call"),
+            ("email", "Email"),
+            ("letter", "Postal letter"),
+            ("sms", "SMS"),
+        ],
+        required=True,
+        default="email",
+    )
+    actor = fields.Selection(
+        [
+            ("account_manager", "Account manager"),
+            ("responsible", "Responsible chartered accountant"),
+        ],
+        string="Who acts",
+        required=True,
+        default="account_manager",
+    )
+    mail_template_id = fields.Many2one(
+        "mail.template", string="Template", domain="[('model', '=', 'res.partner')]"
+    )
+    min_amount = fields.Monetary(
+        string="Minimum amount due",
+        currency_field="currency_id",
+        help="Below this amount overdue, the client is not reminded at this level.",
+    )
+    currency_id = fields.Many2one(
+        "res.currency", default=lambda self: self.env.company.currency_id, required=True
+    )
+    fee_amount = fields.Monetary(string="Fees", currency_field="currency_id")
+    is_formal_notice = fields.Boolean(string="Formal notice (mise en demeure)")
+    is_litigation = fields.Boolean(string="Litigation")
+
+    _days_positive = models.Constraint(
+        "CHECK(days_after_due >= 0)", "A level is reached on or after the due date."
+    )
+
+    @api.constrains("days_after_due", "sequence", "min_amount")
+    def _check_policy_levels(self):
+        self.policy_id._check_levels()
