@@ -21,13 +21,7 @@ def main():
         cluster = pgcluster.Cluster(Path(workdir) / "pg")
         cluster.start()
         try:
-            config = odooenv.write_config(
-                Path(workdir) / "odoo.cfg",
-                db_host=cluster.host,
-                db_port=pgcluster.PORT,
-                data_dir=Path(workdir) / "data",
-                extra={"db_user": pgcluster.DB_USER},
-            )
+            config = odooenv.write_cluster_config(workdir, cluster)
             modules = ",".join(odooenv.BASE_MODULES + odooenv.OUR_MODULES)
             subprocess.run(
                 odooenv.odoo_command(

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from . import pgcluster
+
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_ADDONS = ROOT / "addons"
 ODOO_REQUIREMENTS = ROOT / "requirements-odoo.txt"
@@ -82,3 +84,14 @@ def write_config(path, *, db_host, db_port, data_dir, http_port=8069, extra=None
 def odoo_command(*args):
     """The command line that runs Odoo's own CLI with this interpreter."""
     return [sys.executable, "-m", "odoo", *args]
+
+
+def write_cluster_config(workdir, cluster):
+    """The configuration of a throwaway run on a private cluster, in ``workdir``."""
+    return write_config(
+        Path(workdir) / "odoo.cfg",
+        db_host=cluster.host,
+        db_port=pgcluster.PORT,
+        data_dir=Path(workdir) / "data",
+        extra={"db_user": pgcluster.DB_USER},
+    )

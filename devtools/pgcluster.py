@@ -133,41 +133,6 @@ class Cluster:
 
     def psql(self, sql, dbname="postgres"):
         return self._run(
-            [
-                "psql",
-                "-X",
-                "-q",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-h",
-                self.host,
-                "-p",
-                str(PORT),
-                "-U",
-                "postgres",
-                "-d",
-                dbname,
-                "-c",
-                sql,
-            ]
-        ).stdout
-
-    def database_exists(self, dbname):
-        out = self._run(
-            [
-                "psql",
-                "-X",
-                "-At",
-                "-h",
-                self.host,
-                "-p",
-                str(PORT),
-                "-U",
-                "postgres",
-                "-d",
-                "postgres",
-                "-c",
-                f"SELECT 1 FROM pg_database WHERE datname = '{dbname}'",
-            ]
-        ).stdout
-        return out.strip() == "1"
+            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", self.host, "-p", str(PORT),
+             "-U", "postgres", "-d", dbname, "-c", sql]
+        ).stdout  # fmt: skip

@@ -163,13 +163,7 @@ def odoo_part(report, workdir):
 
 def _odoo_steps(report, workdir, cluster):
     db = "cabinet_test"
-    config = odooenv.write_config(
-        Path(workdir) / "odoo.cfg",
-        db_host=cluster.host,
-        db_port=pgcluster.PORT,
-        data_dir=Path(workdir) / "data",
-        extra={"db_user": pgcluster.DB_USER},
-    )
+    config = odooenv.write_cluster_config(workdir, cluster)
     modules = ",".join(odooenv.BASE_MODULES + odooenv.OUR_MODULES)
 
     banner(f"Install {modules} on a fresh database")

@@ -1,6 +1,8 @@
 from contextlib import contextmanager
 
-from odoo.tests import new_test_user, tagged
+import odoorpc
+
+from odoo.tests import get_db_name, new_test_user, tagged
 from odoo.tests.common import TransactionCase
 
 # Real identifiers of well-known French companies (public SIRENE data).
@@ -12,17 +14,47 @@ SIRET_AIRBUS = "38347481400100"
 VAT_AIRBUS = "FR89383474814"
 
 
+class CabinetTestMixin:
+    """What the tests of both addons share: both languages, savepoint-safe message checks,
+    and an odoorpc session for the integrator tests (in an HttpCase)."""
+
+    @classmethod
+    def _setup_cabinet_env(cls):
+        cls.env = cls.env(context={**cls.env.context, "tracking_disable": True})
+        # Messages are checked in both languages, whichever the database was created with.
+        cls.env["res.lang"]._activate_lang("en_US")
+        cls.env["res.lang"]._activate_lang("fr_FR")
+
+    @contextmanager
+    def assertRaisesRegex(self, exception, expected_regex, msg=None):
+        """Odoo's assertRaises (which rolls back to a savepoint) with the message checked, so
+        a test can also assert that nothing of the refused operation was written."""
+        with self.assertRaises(exception, msg=msg) as caught:
+            yield caught
+        self.assertRegex(str(caught.exception), expected_regex)
+
+    @contextmanager
+    def _odoorpc(self, login):
+        """An odoorpc session of ``login`` (password = login) on the test server, which shares
+        the test's transaction: Odoo's HttpCase serves only the requests it allows."""
+        self.env.flush_all()
+        with self.allow_requests(all_requests=True):
+            client = odoorpc.ODOO(
+                "127.0.0.1", protocol="jsonrpc", port=self.http_port(), timeout=60
+            )
+            client.login(get_db_name(), login, login)
+            yield client
+        self.env.invalidate_all()
+
+
 @tagged("post_install", "-at_install")
-class CabinetDunningCase(TransactionCase):
+class CabinetDunningCase(CabinetTestMixin, TransactionCase):
     """A French firm with a user per role, a second company and a portal client."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context={**cls.env.context, "tracking_disable": True})
-        # Messages are checked in both languages, whichever the database was created with.
-        cls.env["res.lang"]._activate_lang("en_US")
-        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls._setup_cabinet_env()
         cls.france = cls.env.ref("base.fr")
         cls.company = cls.env.company
         cls.company.country_id = cls.france
@@ -75,11 +107,3 @@ class CabinetDunningCase(TransactionCase):
             .create({"name": "Paul Dupont", "parent_id": cls.portal_client.id})
             .id,
         )
-
-    @contextmanager
-    def assertRaisesRegex(self, exception, expected_regex, msg=None):
-        """Odoo's assertRaises (which rolls back to a savepoint) with the message checked, so
-        a test can also assert that nothing of the refused operation was written."""
-        with self.assertRaises(exception, msg=msg) as caught:
-            yield caught
-        self.assertRegex(str(caught.exception), expected_regex)

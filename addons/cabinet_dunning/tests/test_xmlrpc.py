@@ -1,8 +1,6 @@
-from contextlib import contextmanager
-
 import odoorpc
 
-from odoo.tests import HttpCase, get_db_name, tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import SIRET_AIRBUS, VAT_AIRBUS, CabinetDunningCase
 
@@ -11,21 +9,8 @@ from .common import SIRET_AIRBUS, VAT_AIRBUS, CabinetDunningCase
 class TestPayerCardOverRpc(CabinetDunningCase, HttpCase):
     """An integrator drives the payer card with odoorpc, Odoo's reference RPC client."""
 
-    @contextmanager
-    def _connect(self, login):
-        """An odoorpc session of ``login`` on the test server, which shares this test's
-        transaction (Odoo's HttpCase only serves requests that it allows)."""
-        self.env.flush_all()
-        with self.allow_requests(all_requests=True):
-            client = odoorpc.ODOO(
-                "127.0.0.1", protocol="jsonrpc", port=self.http_port(), timeout=60
-            )
-            client.login(get_db_name(), login, login)
-            yield client
-        self.env.invalidate_all()
-
     def test_integrator_creates_and_reads_a_payer_card(self):
-        with self._connect("dunning_user") as rpc:
+        with self._odoorpc("dunning_user") as rpc:
             Partner = rpc.env["res.partner"]
             client_id = Partner.create(
                 {
@@ -55,7 +40,7 @@ class TestPayerCardOverRpc(CabinetDunningCase, HttpCase):
     def test_integrator_gets_the_same_validation_errors_in_the_user_language(self):
         bad_client = {"name": "Bad", "is_company": True, "company_registry": "38347481400101"}
         with (
-            self._connect("dunning_user") as rpc,
+            self._odoorpc("dunning_user") as rpc,
             self.assertRaises(odoorpc.error.RPCError) as caught,
         ):
             rpc.env["res.partner"].create(bad_client)
@@ -63,7 +48,7 @@ class TestPayerCardOverRpc(CabinetDunningCase, HttpCase):
         self.env["res.lang"]._activate_lang("fr_FR")
         self.user.lang = "fr_FR"
         with (
-            self._connect("dunning_user") as rpc,
+            self._odoorpc("dunning_user") as rpc,
             self.assertRaises(odoorpc.error.RPCError) as caught,
         ):
             rpc.env["res.partner"].create(bad_client)
@@ -71,7 +56,7 @@ class TestPayerCardOverRpc(CabinetDunningCase, HttpCase):
         self.assertEqual(self.env["res.partner"].search_count([("name", "=", "Bad")]), 0)
 
     def test_integrator_without_the_group_cannot_read_the_card(self):
-        with self._connect("internal") as rpc:
+        with self._odoorpc("internal") as rpc:
             [visible] = rpc.env["res.partner"].read([self.client.id], ["name"])
             with self.assertRaises(odoorpc.error.RPCError) as caught:
                 rpc.env["res.partner"].read([self.client.id], ["payer_email"])

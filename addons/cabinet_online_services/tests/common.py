@@ -1,19 +1,17 @@
-from contextlib import contextmanager
-
 from odoo.tests import new_test_user, tagged
 from odoo.tests.common import TransactionCase
 
+from odoo.addons.cabinet_dunning.tests.common import CabinetTestMixin
+
 
 @tagged("post_install", "-at_install")
-class OnlineServicesCase(TransactionCase):
+class OnlineServicesCase(CabinetTestMixin, TransactionCase):
     """A catalogue of online services, a user per role and a second company."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context={**cls.env.context, "tracking_disable": True})
-        cls.env["res.lang"]._activate_lang("en_US")
-        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls._setup_cabinet_env()
         cls.company = cls.env.company
         cls.other_company = cls.env["res.company"].create({"name": "Cabinet Lyon"})
         cls.user = new_test_user(
@@ -150,10 +148,3 @@ class OnlineServicesCase(TransactionCase):
         letter.action_send()
         letter.action_sign()
         letter.action_activate()
-
-    @contextmanager
-    def assertRaisesRegex(self, exception, expected_regex, msg=None):
-        """Odoo's assertRaises (which rolls back to a savepoint) with the message checked."""
-        with self.assertRaises(exception, msg=msg) as caught:
-            yield caught
-        self.assertRegex(str(caught.exception), expected_regex)

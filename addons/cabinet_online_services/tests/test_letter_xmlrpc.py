@@ -1,8 +1,6 @@
-from contextlib import contextmanager
-
 import odoorpc
 
-from odoo.tests import HttpCase, get_db_name, new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import OnlineServicesCase
 
@@ -23,20 +21,9 @@ class TestEngagementLetterOverRpc(OnlineServicesCase, HttpCase):
             "cabinet_online_services.group_online_services_manager",
         )
 
-    @contextmanager
-    def _connect(self, login):
-        self.env.flush_all()
-        with self.allow_requests(all_requests=True):
-            client = odoorpc.ODOO(
-                "127.0.0.1", protocol="jsonrpc", port=self.http_port(), timeout=60
-            )
-            client.login(get_db_name(), login, login)
-            yield client
-        self.env.invalidate_all()
-
     def test_create_sign_activate_amend_terminate(self):
         model = "cabinet.engagement.letter"
-        with self._connect("integrator") as rpc:
+        with self._odoorpc("integrator") as rpc:
             letter_id = rpc.execute_kw(
                 model,
                 "create",
