@@ -214,8 +214,11 @@ def _client_vals(rng, index, segment, patterns, used_sirens, env):
 
 def _segment_counts(count):
     """How many clients of each segment: every segment present, ``count`` in all."""
-    counts = [max(1, int(count * share)) for _seg, share, *_rest in SEGMENTS]
-    counts[0] += count - sum(counts)
+    if count < len(SEGMENTS):
+        counts = [1 if index < count else 0 for index in range(len(SEGMENTS))]
+    else:
+        counts = [max(1, int(count * share)) for _seg, share, *_rest in SEGMENTS]
+        counts[0] += count - sum(counts)
     return [
         (segment, patterns, number, term, means)
         for (segment, _share, patterns, _factor, term, means), number in zip(
