@@ -13,8 +13,12 @@
         "data/cabinet_weekday_data.xml",
         "data/cabinet_dunning_policy_data.xml",
         "data/cabinet_ecb_rate_data.xml",
+        "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
+        "report/dunning_letter_report.xml",
         "views/res_partner_views.xml",
         "views/cabinet_dunning_policy_views.xml",
+        "views/cabinet_dunning_run_views.xml",
         "views/menus.xml",
     ],
 }

@@ -2,4 +2,10 @@ from . import cabinet_weekday
 from . import cabinet_dunning_policy
 from . import cabinet_dunning_level
 from . import cabinet_ecb_rate
+from . import cabinet_dunning_dispute
+from . import cabinet_dunning_promise
+from . import cabinet_dunning_run
+from . import cabinet_dunning_line
+from . import account_move
+from . import account_move_line
 from . import res_partner

@@ -49,6 +49,30 @@ class ResPartner(models.Model):
         groups=DUNNING_USER,
     )
 
+    dunning_excluded = fields.Boolean(
+        string="Never remind",
+        tracking=True,
+        groups=DUNNING_USER,
+        help="The client is left out of every dunning run.",
+    )
+    dunning_blocked = fields.Boolean(
+        string="Blocked (litigation)",
+        tracking=True,
+        groups=DUNNING_USER,
+        help="Set when the client reaches a litigation level: its debt is followed by the "
+        "litigation procedure, not by reminders.",
+    )
+    dunning_responsible_id = fields.Many2one(
+        "res.users",
+        string="Responsible chartered accountant",
+        domain="[('share', '=', False)]",
+        groups=DUNNING_USER,
+        help="Acts at the levels that escalate to the responsible chartered accountant.",
+    )
+    dunning_line_ids = fields.One2many(
+        "cabinet.dunning.line", "partner_id", string="Reminders", groups=DUNNING_USER
+    )
+
     # Payer card (fiche payeur): the person who pays and how to reach them.
     payer_id = fields.Many2one(
         "res.partner",
@@ -119,8 +143,8 @@ class ResPartner(models.Model):
             ("sms", "SMS"),
         ],
         string="Preferred reminder channel",
-        default="email",
         tracking=True,
+        help="Left empty, reminders follow the channels of the dunning policy's levels.",
         groups=DUNNING_USER,
     )
 

@@ -22,6 +22,14 @@ class TestAccess(CabinetDunningCase):
             client.write({"dunning_channel": "sms"})
         self.assertNotIn("payer_id", client.fields_get())
 
+    def test_users_without_the_group_still_create_partners(self):
+        partner = (
+            self.env["res.partner"]
+            .with_user(self.internal)
+            .create({"name": "Nouveau prospect", "is_company": True})
+        )
+        self.assertEqual(partner.create_uid, self.internal)
+
     def test_only_managers_edit_reference_data(self):
         monday = self.env.ref("cabinet_dunning.weekday_monday")
         with self.assertRaises(AccessError):

@@ -1,0 +1,32 @@
+from odoo import fields, models
+
+
+class CabinetDunningDispute(models.Model):
+    """A dispute (litige) on an invoice: the invoice is not reminded while it is open."""
+
+    _name = "cabinet.dunning.dispute"
+    _description = "Invoice dispute"
+    _inherit = ["mail.thread"]
+    _order = "create_date desc, id desc"
+
+    move_id = fields.Many2one(
+        "account.move", string="Invoice", required=True, index=True, ondelete="cascade",
+        domain="[('move_type', 'in', ('out_invoice', 'out_refund'))]",
+    )  # fmt: skip
+    partner_id = fields.Many2one(related="move_id.commercial_partner_id", store=True, index=True)
+    company_id = fields.Many2one(related="move_id.company_id", store=True)
+    currency_id = fields.Many2one(related="move_id.currency_id")
+    reason = fields.Text(required=True, tracking=True)
+    amount = fields.Monetary(string="Amount disputed", tracking=True)
+    owner_id = fields.Many2one(
+        "res.users", string="Owner", default=lambda self: self.env.user, tracking=True
+    )
+    resolution = fields.Text(tracking=True)
+    state = fields.Selection(
+        [("open", "Open"), ("resolved", "Resolved")], default="open", required=True,
+        tracking=True, index=True,
+    )  # fmt: skip
+
+    def action_resolve(self):
+        self.write({"state": "resolved"})
+        return True

@@ -1,0 +1,192 @@
+from collections import defaultdict
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from ..rules import dunning_selection
+
+SKIP_REASONS = [
+    (dunning_selection.NOT_DUE, "Nothing overdue to remind"),
+    (dunning_selection.COVERED_BY_CREDITS, "Covered by credit notes or payments"),
+    (dunning_selection.CLIENT_EXCLUDED, "Client excluded from dunning"),
+    (dunning_selection.CLIENT_BLOCKED, "Client blocked (litigation)"),
+    ("no_followup", "Marked No Follow-Up"),
+    ("dispute", "Invoice in dispute"),
+    ("promise", "Promise to pay not yet due"),
+    ("direct_debit", "Direct debit in progress"),
+    ("below_first_level", "Not late enough for the first level"),
+    ("already_at_level", "Already reminded at this level"),
+    ("too_soon", "Reminded too recently"),
+    ("not_overdue", "Not overdue"),
+]
+
+
+class CabinetDunningLine(models.Model):
+    """A client's reminder in a run (or the reason there is none): the dunning history."""
+
+    _name = "cabinet.dunning.line"
+    _description = "Reminder"
+    _order = "run_id desc, state, partner_id"
+    _rec_name = "partner_id"
+
+    run_id = fields.Many2one(
+        "cabinet.dunning.run", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    run_date = fields.Date(related="run_id.run_date", store=True, string="Date")
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one(
+        "res.partner", string="Client", required=True, index=True, readonly=True
+    )
+    policy_id = fields.Many2one("cabinet.dunning.policy", readonly=True)
+    level_id = fields.Many2one("cabinet.dunning.level", readonly=True, index="btree_not_null")
+    channel = fields.Selection(related="level_id.channel", store=True)
+    state = fields.Selection(
+        [
+            ("proposed", "To validate"),
+            ("done", "Sent"),
+            ("skipped", "Not reminded"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    skip_reason = fields.Selection(SKIP_REASONS, string="Why not", readonly=True)
+    move_line_ids = fields.Many2many(
+        "account.move.line", string="Invoices", readonly=True,
+        relation="cabinet_dunning_line_move_line_rel",
+    )  # fmt: skip
+    raised_move_line_ids = fields.Many2many(
+        "account.move.line", string="Invoices raised to this level", readonly=True,
+        relation="cabinet_dunning_line_raised_rel",
+    )  # fmt: skip
+    amount_due = fields.Monetary(string="Amount due", readonly=True)
+    interest_amount = fields.Monetary(string="Late interest", readonly=True)
+    indemnity_amount = fields.Monetary(string="Recovery indemnity", readonly=True)
+    user_id = fields.Many2one("res.users", string="Who acts", compute="_compute_user_id")
+    payer_id = fields.Many2one(related="partner_id.payer_id", string="Payer")
+    executed_datetime = fields.Datetime(string="Sent on", readonly=True)
+    executed_by_id = fields.Many2one("res.users", string="Sent by", readonly=True)
+
+    def _compute_user_id(self):
+        for line in self:
+            responsible = (
+                line.level_id.actor == "responsible" and line.partner_id.dunning_responsible_id
+            )
+            line.user_id = responsible or line.partner_id.user_id or line.run_id.user_id
+
+    def action_send(self):
+        """Send (or schedule, for calls) the proposed reminders, and record them."""
+        to_send = self.filtered(lambda line: line.state == "proposed")
+        if to_send != self:
+            raise UserError(self.env._("Only reminders waiting for validation can be sent."))
+        by_channel = defaultdict(lambda: self.browse())
+        for line in to_send:
+            by_channel[line.channel] |= line
+        by_channel["email"]._send_emails()
+        (by_channel["phone"] | by_channel["sms"])._schedule_calls()
+        by_channel["letter"]._log_letters()
+        to_send.write(
+            {
+                "state": "done",
+                "executed_datetime": fields.Datetime.now(),
+                "executed_by_id": self.env.user.id,
+            }
+        )
+        to_send._raise_levels()
+        to_send._on_dunning_level_reached()
+        return True
+
+    def action_cancel(self):
+        self.filtered(lambda line: line.state == "proposed").state = "cancelled"
+        return True
+
+    def _raise_levels(self):
+        """Record the new level on the reminded invoices, one write per level."""
+        by_level = defaultdict(lambda: self.env["account.move.line"])
+        for line in self:
+            by_level[line.level_id] |= line.raised_move_line_ids
+        today = fields.Date.context_today(self)
+        for level, move_lines in by_level.items():
+            move_lines.sudo().write({"dunning_level_id": level.id, "dunning_date": today})
+
+    def _on_dunning_level_reached(self):
+        """Hook called once per batch of reminders just sent, with their levels set.
+
+        Other modules override it to act when a level is reached, e.g. cabinet_online_services
+        suspends the online services of clients at a level that says so. Here: a formal notice
+        level hands nothing over; a litigation level blocks the client from further reminders.
+        """
+        self.filtered(lambda line: line.level_id.is_litigation).partner_id.sudo().write(
+            {"dunning_blocked": True}
+        )
+
+    def _send_emails(self):
+        """Render the level templates in batch and post one email per client."""
+        if not self:
+            return
+        default = self.env.ref("cabinet_dunning.mail_template_dunning_reminder")
+        by_template = defaultdict(lambda: self.browse())
+        for line in self:
+            by_template[line.level_id.mail_template_id or default] |= line
+        for template, lines in by_template.items():
+            subjects = template._render_field("subject", lines.ids)
+            bodies = template._render_field("body_html", lines.ids)
+            for line in lines:
+                recipient = line.partner_id.payer_id or line.partner_id
+                line.partner_id.message_post(
+                    subject=subjects[line.id],
+                    body=bodies[line.id],
+                    partner_ids=recipient.ids,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                )
+
+    def _schedule_calls(self):
+        """One call activity per client, for whoever acts, with the payer's number."""
+        if not self:
+            return
+        call = self.env.ref("mail.mail_activity_data_call")
+        model = self.env["ir.model"]._get_id("res.partner")
+        self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": model,
+                    "res_id": line.partner_id.id,
+                    "activity_type_id": call.id,
+                    "user_id": line.user_id.id,
+                    "date_deadline": line.run_date,
+                    "summary": self.env._(
+                        "%(level)s: %(amount)s overdue",
+                        level=line.level_id.name,
+                        amount=line._format_amount(line.amount_due),
+                    ),  # fmt: skip
+                    "note": self.env._(
+                        "Call %(payer)s (%(phone)s) about: %(invoices)s",
+                        payer=(line.partner_id.payer_id or line.partner_id).name,
+                        phone=line.partner_id.payer_phone
+                        or line.partner_id.payer_mobile
+                        or line.partner_id.phone
+                        or "-",
+                        invoices=", ".join(line.move_line_ids.move_id.mapped("name")),
+                    ),  # fmt: skip
+                }
+                for line in self
+            ]
+        )
+
+    def _log_letters(self):
+        for line in self:
+            line.partner_id.message_post(
+                body=self.env._(
+                    "%(level)s: letter to print and post for %(amount)s overdue (%(invoices)s).",
+                    level=line.level_id.name,
+                    amount=line._format_amount(line.amount_due),
+                    invoices=", ".join(line.move_line_ids.move_id.mapped("name")),
+                )
+            )
+
+    def _format_amount(self, amount):
+        self.ensure_one()
+        return self.currency_id.format(amount)
