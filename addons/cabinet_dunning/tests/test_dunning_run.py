@@ -225,6 +225,8 @@ class TestDunningRun(CabinetTestMixin, AccountTestInvoicingCommon):
         reminder.action_send()
         with self.assertRaisesRegex(UserError, "Only reminders waiting for validation"):
             reminder.action_send()
+        with self.assertRaisesRegex(UserError, "Seules les relances en attente de validation"):
+            reminder.with_context(lang="fr_FR").action_send()
 
     def test_access(self):
         self._invoice(300, 20)

@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 import odoorpc
 
 from odoo.tests import HttpCase, tagged
@@ -62,3 +64,35 @@ class TestPayerCardOverRpc(CabinetDunningCase, HttpCase):
                 rpc.env["res.partner"].read([self.client.id], ["payer_email"])
         self.assertEqual(visible["name"], "Boulangerie Martin")
         self.assertIn("payer_email", str(caught.exception))
+
+    def test_integrator_runs_the_dunning_and_reads_a_client_status(self):
+        due = date.today() - timedelta(days=12)
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.client.id,
+                "invoice_date": due - timedelta(days=30),
+                "invoice_date_due": due,
+                "invoice_line_ids": [(0, 0, {"name": "Honoraires", "price_unit": 480.0})],
+            }
+        )
+        invoice.action_post()
+        with self._odoorpc("dunning_user") as rpc:
+            run_id = rpc.execute_kw("cabinet.dunning.run", "run_dunning", [])
+            reminders = rpc.execute_kw(
+                "cabinet.dunning.line",
+                "search_read",
+                [[("run_id", "=", run_id), ("partner_id", "=", self.client.id)]],
+                {"fields": ["state", "level_id", "amount_due", "move_line_ids"]},
+            )
+            [reminder] = reminders
+            rpc.execute_kw("cabinet.dunning.line", "action_send", [[reminder["id"]]])
+            [status] = rpc.execute_kw(
+                "account.move", "read", [[invoice.id], ["amount_residual", "name"]]
+            )
+        self.assertEqual(reminder["state"], "proposed")
+        self.assertEqual(reminder["level_id"][1], "Reminder letter")
+        self.assertAlmostEqual(reminder["amount_due"], invoice.amount_total)
+        self.assertEqual(status["name"], invoice.name)
+        receivable = invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        self.assertEqual(receivable.dunning_level_id.name, "Reminder letter")

@@ -7,5 +7,8 @@ from . import cabinet_engagement_letter
 from . import cabinet_engagement_letter_line
 from . import cabinet_engagement_amendment
 from . import cabinet_engagement_amendment_line
+from . import cabinet_dunning_level
+from . import cabinet_dunning_line
+from . import cabinet_dunning_run
 from . import res_partner
 from . import res_users

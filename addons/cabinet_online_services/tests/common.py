@@ -12,6 +12,10 @@ class OnlineServicesCase(CabinetTestMixin, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_cabinet_env()
+        # The fixtures are built by the test's own user (an accountant in invoicing tests).
+        cls.env.user.sudo().group_ids = [
+            (4, cls.env.ref("cabinet_online_services.group_online_services_manager").id)
+        ]
         cls.company = cls.env.company
         cls.other_company = cls.env["res.company"].create({"name": "Cabinet Lyon"})
         cls.user = new_test_user(
