@@ -18,9 +18,7 @@ class CabinetDunningDispute(models.Model):
     currency_id = fields.Many2one(related="move_id.currency_id")
     reason = fields.Text(required=True, tracking=True)
     amount = fields.Monetary(string="Amount disputed", tracking=True)
-    owner_id = fields.Many2one(
-        "res.users", string="Owner", default=lambda self: self.env.user, tracking=True
-    )
+    owner_id = fields.Many2one("res.users", default=lambda self: self.env.user, tracking=True)
     resolution = fields.Text(tracking=True)
     state = fields.Selection(
         [("open", "Open"), ("resolved", "Resolved")], default="open", required=True,
