@@ -102,13 +102,15 @@ class FirmStats:
     partly_paid: int = 0
     credit_notes: int = 0
     letters: int = 0
+    reminders: int = 0
     seconds: float = 0.0
 
     def __str__(self):
         return (
             f"{self.clients} clients, {self.invoices} invoices ({self.paid} paid, "
             f"{self.partly_paid} partly paid), {self.credit_notes} credit note(s), "
-            f"{self.letters} engagement letters in {self.seconds:.1f} s"
+            f"{self.letters} engagement letters, {self.reminders} reminders proposed "
+            f"in {self.seconds:.1f} s"
         )
 
 
@@ -514,6 +516,25 @@ def create_engagement_letters(env, company, clients, rng, today):
     return letters
 
 
+def start_dunning(env, invoices, today):
+    """A dispute, a promise to pay, and a first dunning run proposing reminders."""
+    overdue = invoices.filtered(
+        lambda inv: inv.payment_state in ("not_paid", "partial") and inv.invoice_date_due < today
+    )
+    if len(overdue) >= 2:
+        env["cabinet.dunning.dispute"].create(
+            {"move_id": overdue[0].id, "reason": "Le client conteste le nombre de bulletins.",
+             "amount": round(overdue[0].amount_residual / 3, 2)}
+        )  # fmt: skip
+        promised = overdue[1]
+        env["cabinet.dunning.promise"].create(
+            {"partner_id": promised.commercial_partner_id.id, "move_ids": [(6, 0, promised.ids)],
+             "promise_date": today + timedelta(days=10), "amount": promised.amount_residual,
+             "note": "Règlement promis par virement en fin de mois."}
+        )  # fmt: skip
+    return env["cabinet.dunning.run"].browse(env["cabinet.dunning.run"].run_dunning(today))
+
+
 def build_firm(env, clients=30, invoices_per_client=4, seed=1, today=None):
     """Build the demo firm in ``env``'s database; returns a FirmStats."""
     started = time.monotonic()
@@ -533,6 +554,7 @@ def build_firm(env, clients=30, invoices_per_client=4, seed=1, today=None):
         if "cabinet.engagement.letter" in env
         else []
     )
+    run = start_dunning(env, invoices, today)
     env.flush_all()
     return FirmStats(
         clients=len(partners),
@@ -541,6 +563,7 @@ def build_firm(env, clients=30, invoices_per_client=4, seed=1, today=None):
         partly_paid=partly,
         credit_notes=len(credit_note),
         letters=len(letters),
+        reminders=run.proposed_count + run.done_count,
         seconds=time.monotonic() - started,
     )
 
