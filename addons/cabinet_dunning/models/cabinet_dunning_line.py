@@ -123,7 +123,8 @@ class CabinetDunningLine(models.Model):
         )
 
     def _send_emails(self):
-        """Render the level templates in batch and post one email per client."""
+        """Render the level templates in batch into queued emails to the payers, and log each
+        one in its client's chatter, with a constant number of queries per batch."""
         if not self:
             return
         default = self.env.ref("cabinet_dunning.mail_template_dunning_reminder")
@@ -131,17 +132,12 @@ class CabinetDunningLine(models.Model):
         for line in self:
             by_template[line.level_id.mail_template_id or default] |= line
         for template, lines in by_template.items():
-            subjects = template._render_field("subject", lines.ids)
-            bodies = template._render_field("body_html", lines.ids)
-            for line in lines:
-                recipient = line.partner_id.payer_id or line.partner_id
-                line.partner_id.message_post(
-                    subject=subjects[line.id],
-                    body=bodies[line.id],
-                    partner_ids=recipient.ids,
-                    message_type="comment",
-                    subtype_xmlid="mail.mt_comment",
-                )
+            mails = template.send_mail_batch(lines.ids)
+            bodies = {
+                line.partner_id.id: mail.body_html
+                for line, mail in zip(lines, mails.sorted("res_id"), strict=True)
+            }
+            lines.partner_id._message_log_batch(bodies=bodies, message_type="comment")
 
     def _schedule_calls(self):
         """One call activity per client, for whoever acts, with the payer's number."""
@@ -177,15 +173,19 @@ class CabinetDunningLine(models.Model):
         )
 
     def _log_letters(self):
-        for line in self:
-            line.partner_id.message_post(
-                body=self.env._(
+        if not self:
+            return
+        self.partner_id._message_log_batch(
+            bodies={
+                line.partner_id.id: self.env._(
                     "%(level)s: letter to print and post for %(amount)s overdue (%(invoices)s).",
                     level=line.level_id.name,
                     amount=line._format_amount(line.amount_due),
                     invoices=", ".join(line.move_line_ids.move_id.mapped("name")),
                 )
-            )
+                for line in self
+            }
+        )
 
     def _format_amount(self, amount):
         self.ensure_one()

@@ -53,11 +53,24 @@ class CabinetDunningRun(models.Model):
     # ------------------------------------------------------------------------------------
     # Entry points: cron, button, XML-RPC
     # ------------------------------------------------------------------------------------
+    partner_ids = fields.Many2many(
+        "res.partner",
+        string="Only these clients",
+        readonly=True,
+        help="Empty: every client of the company.",
+    )
+
     @api.model
-    def run_dunning(self, run_date=None):
-        """Run the dunning of the current company on ``run_date`` (today by default): propose
-        or send the reminders due. Returns the run's id."""
-        run = self.create({"run_date": run_date or fields.Date.context_today(self)})
+    def run_dunning(self, run_date=None, partner_ids=None):
+        """Run the dunning of the current company on ``run_date`` (today by default), for every
+        client or only ``partner_ids``: propose or send the reminders due. Returns the run's id.
+        """
+        run = self.create(
+            {
+                "run_date": run_date or fields.Date.context_today(self),
+                "partner_ids": [(6, 0, partner_ids or [])],
+            }
+        )
         run._compute_reminders()
         return run.id
 
@@ -91,8 +104,10 @@ class CabinetDunningRun(models.Model):
     def _open_receivable_lines(self):
         """Every open receivable line of the company, in one query."""
         self.ensure_one()
+        domain = [("partner_id.commercial_partner_id", "in", self.partner_ids.ids)]
         return self.env["account.move.line"].search_fetch(
-            [
+            (domain if self.partner_ids else [])
+            + [
                 ("company_id", "=", self.company_id.id),
                 ("account_type", "=", "asset_receivable"),
                 ("parent_state", "=", "posted"),

@@ -107,15 +107,20 @@ class TestDunningRun(CabinetTestMixin, AccountTestInvoicingCommon):
         self.assertEqual(later.state, "proposed")
 
     def test_automatic_email_goes_to_the_payer(self):
+        self.client.lang = "fr_FR"
         self.policy.mode = "automatic"
         self._invoice(400, 16)
         reminder = self._run()
         self.assertEqual(reminder.state, "done")
         self.assertEqual(reminder.channel, "email")
-        message = self.client.message_ids[0]
-        self.assertIn("Reminder email", message.subject)
-        self.assertEqual(message.partner_ids, self.client.payer_id)
-        self.assertIn("400", message.body)
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "cabinet.dunning.line"), ("res_id", "=", reminder.id)]
+        )
+        self.assertEqual(mail.recipient_ids, self.client.payer_id)
+        self.assertIn("E-mail de relance", mail.subject, "in the client's language")
+        self.assertEqual(mail.state, "outgoing", "queued, sent by Odoo's mail queue")
+        self.assertIn("400", mail.body_html)
+        self.assertIn("400", self.client.message_ids[0].body, "logged in the client's chatter")
 
     def test_call_is_scheduled_for_whoever_acts_with_the_payer_number(self):
         self._invoice(250, 6)
@@ -227,6 +232,16 @@ class TestDunningRun(CabinetTestMixin, AccountTestInvoicingCommon):
             reminder.action_send()
         with self.assertRaisesRegex(UserError, "Seules les relances en attente de validation"):
             reminder.with_context(lang="fr_FR").action_send()
+
+    def test_a_run_for_chosen_clients_only(self):
+        other = self.env["res.partner"].create({"name": "Autre client", "is_company": True})
+        self._invoice(300, 20)
+        self._invoice(300, 20, partner=other)
+        with freeze_time(TODAY):
+            run = self.env["cabinet.dunning.run"].browse(
+                self.env["cabinet.dunning.run"].run_dunning(TODAY, partner_ids=other.ids)
+            )
+        self.assertEqual(run.line_ids.partner_id, other)
 
     def test_access(self):
         self._invoice(300, 20)
