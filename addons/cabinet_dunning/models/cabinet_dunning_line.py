@@ -132,11 +132,8 @@ class CabinetDunningLine(models.Model):
         for line in self:
             by_template[line.level_id.mail_template_id or default] |= line
         for template, lines in by_template.items():
-            mails = template.send_mail_batch(lines.ids)
-            bodies = {
-                line.partner_id.id: mail.body_html
-                for line, mail in zip(lines, mails.sorted("res_id"), strict=True)
-            }
+            mails = {mail.res_id: mail for mail in template.send_mail_batch(lines.ids)}
+            bodies = {line.partner_id.id: mails[line.id].body_html for line in lines}
             lines.partner_id._message_log_batch(bodies=bodies, message_type="comment")
 
     def _schedule_calls(self):
