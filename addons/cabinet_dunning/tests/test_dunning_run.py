@@ -243,6 +243,29 @@ class TestDunningRun(CabinetTestMixin, AccountTestInvoicingCommon):
             )
         self.assertEqual(run.line_ids.partner_id, other)
 
+    def test_queries_do_not_grow_with_the_number_of_clients(self):
+        self.policy.mode = "automatic"
+        self.policy.level_ids.channel = "email"
+        clients = self.env["res.partner"].create(
+            [{"name": f"Client {index}", "is_company": True, "payer_name": f"Payeur {index}"}
+             for index in range(12)]
+        )  # fmt: skip
+        for client in clients:
+            self._invoice(100, 16, partner=client)
+        counts = []
+        for subset in (clients[:3], clients[3:12]):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            with freeze_time(TODAY):
+                run = self.env["cabinet.dunning.run"].browse(
+                    self.env["cabinet.dunning.run"].run_dunning(TODAY, partner_ids=subset.ids)
+                )
+            self.env.flush_all()
+            counts.append(self.env.cr.sql_log_count - before)
+            self.assertEqual(run.done_count, len(subset))
+        self.assertLessEqual(counts[1], counts[0] + 5, f"3 then 9 clients: {counts}")
+
     def test_access(self):
         self._invoice(300, 20)
         run_id = self.env["cabinet.dunning.run"].with_user(self.accountant).run_dunning(TODAY)
