@@ -71,7 +71,8 @@ class CabinetDunningPolicy(models.Model):
 
     @api.constrains("segment", "active", "company_id")
     def _check_one_policy_per_segment(self):
-        for policy in self.filtered("active"):
+        # Policies without segment are many at will: clients name them on their card.
+        for policy in self.filtered(lambda policy: policy.active and policy.segment):
             others = self.search_count(
                 [
                     ("id", "!=", policy.id),

@@ -60,6 +60,8 @@ class TestDunningPolicy(CabinetDunningCase):
         self.env["cabinet.dunning.policy"].create(values)
         with self.assertRaisesRegex(ValidationError, "already the default for this segment"):
             self.env["cabinet.dunning.policy"].create(values)
+        self.env["cabinet.dunning.policy"].create({"name": "Sur mesure A"})
+        self.env["cabinet.dunning.policy"].create({"name": "Sur mesure B"})
 
     def test_ecb_rates_feed_the_late_interest(self):
         rates = self.env["cabinet.ecb.rate"]._rates()
