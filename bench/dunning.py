@@ -5,7 +5,8 @@
 The database needs both our addons; OCA ``account_credit_control`` is installed in it when
 missing. The first run builds the book with data/demo_firm.py (committed, then reused). Both
 sides get an equivalent 5-level email policy (+5, +15, +30, +45, +60 days) and do the same
-work: select the overdue invoices, record the reminders, render the emails (queued, not sent).
+work: select the overdue invoices, record the reminders, render the emails (queued, not sent,
+without the PDF that OCA's template attaches).
 Each measurement runs inside a savepoint rolled back afterwards, so every side starts from the
 same data. Ours is measured twice, on about 1,000 overdue invoices and on all of them, to show
 that its SQL query count does not grow with the number of invoices.
@@ -76,6 +77,9 @@ def oca_policy(env, company):
         [("account_type", "=", "asset_receivable"), ("company_ids", "in", company.ids)]
     )
     template = env.ref("account_credit_control.email_template_credit_control_base")
+    # Same work on both sides: emails rendered and queued, no PDF attached (ours attaches
+    # none; OCA's template would render one PDF per client with wkhtmltopdf).
+    template.report_template_ids = [(5, 0, 0)]
     policy = env["credit.control.policy"].create(
         {
             "name": "Bench: 5 email levels",
@@ -84,7 +88,8 @@ def oca_policy(env, company):
             "level_ids": [
                 (0, 0, {"name": f"Niveau {index}", "level": index, "delay_days": days,
                         "computation_mode": "net_days", "channel": "email",
-                        "email_template_id": template.id, "custom_text": "Relance"})
+                        "email_template_id": template.id, "custom_text": "Relance",
+                        "custom_mail_text": "<p>Relance</p>"})
                 for index, days in enumerate(LEVEL_DAYS, start=1)
             ],
         }

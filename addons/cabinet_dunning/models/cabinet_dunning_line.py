@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..rules import dunning_selection
 
@@ -103,13 +104,27 @@ class CabinetDunningLine(models.Model):
         return True
 
     def _raise_levels(self):
-        """Record the new level on the reminded invoices, one write per level."""
-        by_level = defaultdict(lambda: self.env["account.move.line"])
+        """Record the new level on the reminded invoices' lines, one UPDATE per level.
+
+        Plain SQL on purpose: these two columns are ours and nothing depends on them, while an
+        ORM write on posted journal items runs the accounting checks of every line.
+        """
+        by_level = defaultdict(list)
         for line in self:
-            by_level[line.level_id] |= line.raised_move_line_ids
+            by_level[line.level_id.id].extend(line.raised_move_line_ids.ids)
         today = fields.Date.context_today(self)
-        for level, move_lines in by_level.items():
-            move_lines.sudo().write({"dunning_level_id": level.id, "dunning_date": today})
+        for level_id, move_line_ids in by_level.items():
+            if move_line_ids:
+                self.env.cr.execute(
+                    SQL(
+                        "UPDATE account_move_line SET dunning_level_id = %s, dunning_date = %s "
+                        "WHERE id IN %s",
+                        level_id,
+                        today,
+                        tuple(move_line_ids),
+                    )
+                )
+        self.env["account.move.line"].invalidate_model(["dunning_level_id", "dunning_date"])
 
     def _on_dunning_level_reached(self):
         """Hook called once per batch of reminders just sent, with their levels set.
