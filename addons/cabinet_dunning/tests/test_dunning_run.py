@@ -120,6 +120,7 @@ class TestDunningRun(CabinetTestMixin, AccountTestInvoicingCommon):
         self.assertIn("E-mail de relance", mail.subject, "in the client's language")
         self.assertEqual(mail.state, "outgoing", "queued, sent by Odoo's mail queue")
         self.assertIn("400", mail.body_html)
+        self.assertIn("Sauf erreur de notre part", mail.body_html, "in the client's language")
         self.assertIn("400", self.client.message_ids[0].body, "logged in the client's chatter")
 
     def test_call_is_scheduled_for_whoever_acts_with_the_payer_number(self):
