@@ -1,10 +1,13 @@
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..rules import dunning_selection
+
+# Reminders rendered and sent per committed chunk by the sending cron.
+SEND_CHUNK = 200
 
 SKIP_REASONS = [
     (dunning_selection.NOT_DUE, "Nothing overdue to remind"),
@@ -45,6 +48,7 @@ class CabinetDunningLine(models.Model):
     state = fields.Selection(
         [
             ("proposed", "To validate"),
+            ("queued", "Queued for sending"),
             ("done", "Sent"),
             ("skipped", "Not reminded"),
             ("cancelled", "Cancelled"),
@@ -68,7 +72,7 @@ class CabinetDunningLine(models.Model):
     user_id = fields.Many2one("res.users", string="Who acts", compute="_compute_user_id")
     payer_id = fields.Many2one(related="partner_id.payer_id", string="Payer")
     executed_datetime = fields.Datetime(string="Sent on", readonly=True)
-    executed_by_id = fields.Many2one("res.users", string="Sent by", readonly=True)
+    validated_by_id = fields.Many2one("res.users", string="Validated by", readonly=True)
 
     def _compute_user_id(self):
         for line in self:
@@ -78,26 +82,46 @@ class CabinetDunningLine(models.Model):
             line.user_id = responsible or line.partner_id.user_id or line.run_id.user_id
 
     def action_send(self):
-        """Send (or schedule, for calls) the proposed reminders, and record them."""
-        to_send = self.filtered(lambda line: line.state == "proposed")
-        if to_send != self:
+        """Validate the proposed reminders: they are queued, and the sending cron renders and
+        sends them in chunks, so a user never waits for thousands of emails."""
+        if self.filtered(lambda line: line.state != "proposed"):
             raise UserError(self.env._("Only reminders waiting for validation can be sent."))
+        self._queue()
+        return True
+
+    def _queue(self):
+        self.write({"state": "queued", "validated_by_id": self.env.user.id})
+        self.env.ref("cabinet_dunning.ir_cron_dunning_send")._trigger()
+
+    @api.model
+    def _cron_send_queued(self, chunk_size=SEND_CHUNK):
+        """Send the queued reminders, one committed chunk at a time, resuming after a crash.
+
+        Rows are claimed with ``FOR UPDATE SKIP LOCKED`` so several workers share the work.
+        """
+        while True:
+            lines = self.search([("state", "=", "queued")], limit=chunk_size)
+            lines = lines.try_lock_for_update()
+            if not lines:
+                return
+            lines._send()
+            remaining = self.search_count([("state", "=", "queued")])
+            if not self.env["ir.cron"]._commit_progress(len(lines), remaining=remaining):
+                return
+
+    def _send(self):
+        """Render and send (or schedule, for calls) queued reminders, and record them."""
+        to_send = self.filtered(lambda line: line.state == "queued")
         by_channel = defaultdict(lambda: self.browse())
         for line in to_send:
             by_channel[line.channel] |= line
         by_channel["email"]._send_emails()
         (by_channel["phone"] | by_channel["sms"])._schedule_calls()
         by_channel["letter"]._log_letters()
-        to_send.write(
-            {
-                "state": "done",
-                "executed_datetime": fields.Datetime.now(),
-                "executed_by_id": self.env.user.id,
-            }
-        )
+        to_send.write({"state": "done", "executed_datetime": fields.Datetime.now()})
         to_send._raise_levels()
         to_send._on_dunning_level_reached()
-        return True
+        return to_send
 
     def action_cancel(self):
         self.filtered(lambda line: line.state == "proposed").state = "cancelled"

@@ -26,6 +26,7 @@ class CabinetDunningRun(models.Model):
     )
     line_ids = fields.One2many("cabinet.dunning.line", "run_id", string="Reminders")
     done_count = fields.Integer(string="Sent", compute="_compute_counts")
+    queued_count = fields.Integer(string="Queued for sending", compute="_compute_counts")
     proposed_count = fields.Integer(string="To validate", compute="_compute_counts")
     skipped_count = fields.Integer(string="Not reminded", compute="_compute_counts")
 
@@ -47,6 +48,7 @@ class CabinetDunningRun(models.Model):
             counts[run.id, state] = count
         for run in self:
             run.done_count = counts[run.id, "done"]
+            run.queued_count = counts[run.id, "queued"]
             run.proposed_count = counts[run.id, "proposed"]
             run.skipped_count = counts[run.id, "skipped"]
 
@@ -186,7 +188,7 @@ class CabinetDunningRun(models.Model):
         reminders = self.env["cabinet.dunning.line"].create(vals_list)
         reminders.filtered(
             lambda line: line.state == "proposed" and line.policy_id.mode == "automatic"
-        ).action_send()
+        )._queue()
         return reminders
 
     def _decide(self, client, client_lines, policy, excluded):

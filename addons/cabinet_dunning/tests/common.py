@@ -33,6 +33,13 @@ class CabinetTestMixin:
             yield caught
         self.assertRegex(str(caught.exception), expected_regex)
 
+    def _send_queued_reminders(self):
+        """Run the sending cron as the scheduler would (its own cursor, committed chunks)."""
+        self.env.flush_all()
+        with self.enter_registry_test_mode():
+            self.env.ref("cabinet_dunning.ir_cron_dunning_send").method_direct_trigger()
+        self.env.invalidate_all()
+
     @contextmanager
     def _odoorpc(self, login):
         """An odoorpc session of ``login`` (password = login) on the test server, which shares

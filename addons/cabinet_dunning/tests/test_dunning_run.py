@@ -65,6 +65,7 @@ class TestDunningRun(CabinetTestMixin, AccountTestInvoicingCommon):
             reminders = run.line_ids.filtered(lambda line: line.partner_id == self.client)
             if send:
                 reminders.action_send()
+                self._send_queued_reminders()
         return reminders
 
     def _pay(self, invoice, amount):
@@ -85,6 +86,10 @@ class TestDunningRun(CabinetTestMixin, AccountTestInvoicingCommon):
         self.assertEqual(reminder.indemnity_amount, 80, "40 EUR per late invoice")
         self.assertFalse(late.line_ids.dunning_level_id, "nothing is recorded before sending")
         reminder.with_user(self.accountant).action_send()
+        self.assertEqual(reminder.state, "queued")
+        self.assertEqual(reminder.validated_by_id, self.accountant)
+        self.assertFalse(late.line_ids.dunning_level_id, "nothing is sent in the user's request")
+        self._send_queued_reminders()
         self.assertEqual(reminder.state, "done")
         receivable = (late | later).line_ids.filtered(
             lambda line: line.account_type == "asset_receivable"
@@ -111,6 +116,8 @@ class TestDunningRun(CabinetTestMixin, AccountTestInvoicingCommon):
         self.policy.mode = "automatic"
         self._invoice(400, 16)
         reminder = self._run()
+        self.assertEqual(reminder.state, "queued", "automatic: queued at once, no validation")
+        self._send_queued_reminders()
         self.assertEqual(reminder.state, "done")
         self.assertEqual(reminder.channel, "email")
         mail = self.env["mail.mail"].search(
@@ -128,6 +135,7 @@ class TestDunningRun(CabinetTestMixin, AccountTestInvoicingCommon):
         reminder = self._run()
         self.assertEqual(reminder.channel, "phone")
         reminder.action_send()
+        self._send_queued_reminders()
         activity = self.client.activity_ids
         self.assertEqual(activity.user_id, self.accountant)
         self.assertIn("+33 1 02 03 04 05", activity.note)
@@ -203,6 +211,7 @@ class TestDunningRun(CabinetTestMixin, AccountTestInvoicingCommon):
         reminder = self._run()
         self.assertTrue(reminder.level_id.is_litigation)
         reminder.action_send()
+        self._send_queued_reminders()
         self.assertTrue(self.client.dunning_blocked)
         self.assertEqual(self._run(TODAY + timedelta(days=10)).skip_reason, "client_blocked")
 
@@ -264,7 +273,7 @@ class TestDunningRun(CabinetTestMixin, AccountTestInvoicingCommon):
                 )
             self.env.flush_all()
             counts.append(self.env.cr.sql_log_count - before)
-            self.assertEqual(run.done_count, len(subset))
+            self.assertEqual(run.queued_count, len(subset))
         self.assertLessEqual(counts[1], counts[0] + 5, f"3 then 9 clients: {counts}")
 
     def test_access(self):

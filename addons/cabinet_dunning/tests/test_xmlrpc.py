@@ -87,10 +87,13 @@ class TestPayerCardOverRpc(CabinetDunningCase, HttpCase):
             )
             [reminder] = reminders
             rpc.execute_kw("cabinet.dunning.line", "action_send", [[reminder["id"]]])
+            [queued] = rpc.execute_kw("cabinet.dunning.line", "read", [[reminder["id"]], ["state"]])
             [status] = rpc.execute_kw(
                 "account.move", "read", [[invoice.id], ["amount_residual", "name"]]
             )
         self.assertEqual(reminder["state"], "proposed")
+        self.assertEqual(queued["state"], "queued")
+        self._send_queued_reminders()
         self.assertEqual(reminder["level_id"][1], "Reminder letter")
         self.assertAlmostEqual(reminder["amount_due"], invoice.amount_total)
         self.assertEqual(status["name"], invoice.name)
