@@ -73,6 +73,9 @@ class CabinetDunningLine(models.Model):
     payer_id = fields.Many2one(related="partner_id.payer_id", string="Payer")
     executed_datetime = fields.Datetime(string="Sent on", readonly=True)
     validated_by_id = fields.Many2one("res.users", string="Validated by", readonly=True)
+    penalty_move_id = fields.Many2one(
+        "account.move", string="Penalty invoice", readonly=True, copy=False
+    )
 
     def _compute_user_id(self):
         for line in self:
@@ -122,6 +125,58 @@ class CabinetDunningLine(models.Model):
         to_send._raise_levels()
         to_send._on_dunning_level_reached()
         return to_send
+
+    def action_invoice_penalties(self):
+        """Invoice the late interest and the recovery indemnity of sent reminders, one invoice
+        per reminder, outside the scope of VAT. Returns the invoices' ids."""
+        if self.filtered(lambda line: line.state != "done" or line.penalty_move_id):
+            raise UserError(
+                self.env._("Only sent reminders whose penalties are not invoiced yet can be.")
+            )
+        if self.filtered(lambda line: not (line.interest_amount or line.indemnity_amount)):
+            raise UserError(self.env._("This reminder carries no late interest nor indemnity."))
+        moves = self.env["account.move"].create(
+            [line._prepare_penalty_invoice_vals() for line in self]
+        )
+        for line, move in zip(self, moves, strict=True):
+            line.penalty_move_id = move
+        return moves.ids
+
+    def _prepare_penalty_invoice_vals(self):
+        self.ensure_one()
+        invoices = ", ".join(self.move_line_ids.move_id.mapped("name"))
+        lines = []
+        if self.interest_amount:
+            lines.append(
+                (0, 0, {
+                    "name": self.env._(
+                        "Late interest (Code de commerce L441-10) on %(invoices)s",
+                        invoices=invoices,
+                    ),
+                    "quantity": 1,
+                    "price_unit": self.interest_amount,
+                    "tax_ids": [(5, 0, 0)],
+                })
+            )  # fmt: skip
+        if self.indemnity_amount:
+            lines.append(
+                (0, 0, {
+                    "name": self.env._(
+                        "Fixed recovery indemnity (Code de commerce D441-5) on %(invoices)s",
+                        invoices=invoices,
+                    ),
+                    "quantity": 1,
+                    "price_unit": self.indemnity_amount,
+                    "tax_ids": [(5, 0, 0)],
+                })
+            )  # fmt: skip
+        return {
+            "move_type": "out_invoice",
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "invoice_origin": self.run_id.name,
+            "invoice_line_ids": lines,
+        }
 
     def action_cancel(self):
         self.filtered(lambda line: line.state == "proposed").state = "cancelled"

@@ -243,6 +243,19 @@ class TestDunningRun(CabinetTestMixin, AccountTestInvoicingCommon):
         with self.assertRaisesRegex(UserError, "Seules les relances en attente de validation"):
             reminder.with_context(lang="fr_FR").action_send()
 
+    def test_penalties_are_invoiced_once_outside_vat(self):
+        self._invoice(1000, 40)
+        reminder = self._run(send=True)
+        self.assertEqual(reminder.state, "done")
+        [move_id] = reminder.action_invoice_penalties()
+        penalty = self.env["account.move"].browse(move_id)
+        self.assertEqual(penalty.partner_id, self.client)
+        self.assertAlmostEqual(penalty.amount_total, reminder.interest_amount + 40)
+        self.assertFalse(penalty.invoice_line_ids.tax_ids)
+        self.assertEqual(reminder.penalty_move_id, penalty)
+        with self.assertRaisesRegex(UserError, "not invoiced yet"):
+            reminder.action_invoice_penalties()
+
     def test_a_run_for_chosen_clients_only(self):
         other = self.env["res.partner"].create({"name": "Autre client", "is_company": True})
         self._invoice(300, 20)
