@@ -146,7 +146,7 @@ def odoo_part(report, workdir):
         return
     ensure_requirements(
         odooenv.ODOO_REQUIREMENTS,
-        ["pytest_odoo", "odoorpc", "odoo.addons.account_banking_sepa_direct_debit"],
+        ["pytest_odoo", "odoorpc", "websocket", "odoo.addons.account_banking_sepa_direct_debit"],
     )
     print(f"Odoo {version}", flush=True)
     cluster = pgcluster.Cluster(Path(workdir) / "pg")

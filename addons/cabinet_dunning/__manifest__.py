@@ -21,4 +21,7 @@
         "views/cabinet_dunning_run_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["cabinet_dunning/static/tests/tours/*.js"],
+    },
 }

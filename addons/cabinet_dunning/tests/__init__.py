@@ -1,4 +1,5 @@
 from . import test_access
+from . import test_ui
 from . import test_dunning_policy
 from . import test_dunning_run
 from . import test_partner_identifiers
