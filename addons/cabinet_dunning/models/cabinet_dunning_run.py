@@ -181,9 +181,9 @@ class CabinetDunningRun(models.Model):
                 for line in client_lines
             ):
                 continue
-            decision, items = self._decide(client, client_lines, policy, excluded)
+            decision, raise_ids = self._decide(client, client_lines, policy, excluded)
             vals_list.append(
-                self._prepare_line_vals(client, client_lines, policy, decision, items, rates)
+                self._prepare_line_vals(client, client_lines, policy, decision, raise_ids, rates)
             )
         reminders = self.env["cabinet.dunning.line"].create(vals_list)
         reminders.filtered(
@@ -192,21 +192,23 @@ class CabinetDunningRun(models.Model):
         return reminders
 
     def _decide(self, client, client_lines, policy, excluded):
-        levels = {level.sequence: level for level in policy.level_ids}
+        """The rule's decision for a client, and the journal items whose level it raises.
+
+        Levels are ranked by their order in the policy (sequence, then days), so two levels
+        sharing a sequence number stay distinct.
+        """
+        ranked = list(policy.level_ids)
+        rank = {level: index for index, level in enumerate(ranked, start=1)}
         rule_levels = [
-            dunning_levels.Level(level.sequence, level.days_after_due, level.min_amount)
-            for level in policy.level_ids
+            dunning_levels.Level(rank[level], level.days_after_due, level.min_amount)
+            for level in ranked
         ]
         items = [
             dunning_selection.Item(
                 key=line.id,
                 due_date=line.date_maturity or line.date,
                 residual=Decimal(str(line.amount_residual)),
-                last_sequence=(
-                    line.dunning_level_id.sequence
-                    if line.dunning_level_id.policy_id == policy
-                    else None
-                ),
+                last_sequence=rank.get(line.dunning_level_id),
                 last_date=line.dunning_date or None,
                 excluded_reason=excluded.get(line.id),
             )
@@ -222,10 +224,11 @@ class CabinetDunningRun(models.Model):
         decision = dunning_selection.decide(
             items, rule_levels, self.run_date, policy.min_interval_days, client_reason
         )
-        decision.level = decision.level and levels[decision.level.sequence]
-        return decision, items
+        raise_ids = dunning_selection.items_to_raise(decision, items)
+        decision.level = decision.level and ranked[decision.level.sequence - 1]
+        return decision, raise_ids
 
-    def _prepare_line_vals(self, client, client_lines, policy, decision, items, rates):
+    def _prepare_line_vals(self, client, client_lines, policy, decision, raise_ids, rates):
         vals = {
             "run_id": self.id,
             "partner_id": client.id,
@@ -243,13 +246,6 @@ class CabinetDunningRun(models.Model):
                 "move_line_ids": [(6, 0, skipped)],
             }
         reminded = client_lines.filtered(lambda line: line.id in set(decision.reminded))
-        rule_level = dunning_levels.Level(
-            decision.level.sequence, decision.level.days_after_due, decision.level.min_amount
-        )
-        raise_ids = dunning_selection.items_to_raise(
-            dunning_selection.ClientDecision(level=rule_level, reminded=decision.reminded),
-            items,
-        )
         interest = sum(
             (
                 late_payment.late_interest(

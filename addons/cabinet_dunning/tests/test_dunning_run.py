@@ -256,6 +256,23 @@ class TestDunningRun(CabinetTestMixin, AccountTestInvoicingCommon):
         with self.assertRaisesRegex(UserError, "not invoiced yet"):
             reminder.action_invoice_penalties()
 
+    def test_levels_sharing_a_sequence_number_stay_distinct(self):
+        policy = self.env["cabinet.dunning.policy"].create(
+            {
+                "name": "Créée à la main",
+                "level_ids": [
+                    (0, 0, {"name": "Premier", "days_after_due": 5, "channel": "phone"}),
+                    (0, 0, {"name": "Second", "days_after_due": 20, "channel": "letter"}),
+                ],
+            }
+        )
+        self.assertEqual(set(policy.level_ids.mapped("sequence")), {10})
+        self.client.dunning_policy_id = policy
+        self._invoice(300, 25)
+        reminder = self._run(send=True)
+        self.assertEqual(reminder.level_id.name, "Second")
+        self.assertEqual(self._run(TODAY + timedelta(days=10)).skip_reason, "already_at_level")
+
     def test_a_run_for_chosen_clients_only(self):
         other = self.env["res.partner"].create({"name": "Autre client", "is_company": True})
         self._invoice(300, 20)
