@@ -1,9 +1,9 @@
 """Start Odoo with both addons and the French demo firm: `bin/cabinet-start` (README.md).
 
 On first run it creates the database (French localisation, both addons, French language) and
-builds the demo firm in it; later runs just start Odoo on it. The database lives in the
-PostgreSQL server named by the usual PGHOST/PGPORT/PGUSER/PGPASSWORD variables, or, when PGHOST
-is not set, in a private cluster under .local/pg that this command starts itself.
+builds the demo firm in it; later runs update our addons in it and start Odoo. The database
+lives in the PostgreSQL server named by the usual PGHOST/PGPORT/PGUSER/PGPASSWORD variables,
+or, when PGHOST is not set, in a private cluster under .local/pg that this command starts.
 """
 
 import argparse
@@ -97,7 +97,10 @@ def main(argv=None):
         f"  database: {args.database}   login: admin   password: admin\n",
         flush=True,
     )
-    command = odooenv.odoo_command("-c", str(config), "-d", args.database)
+    # Our addons are updated at each start, so a database made by an older checkout follows.
+    command = odooenv.odoo_command(
+        "-c", str(config), "-d", args.database, "-u", ",".join(odooenv.OUR_MODULES)
+    )
     os.execv(command[0], command)
     return 0
 
