@@ -50,6 +50,7 @@ class CabinetDunningLine(models.Model):
             ("proposed", "To validate"),
             ("queued", "Queued for sending"),
             ("done", "Sent"),
+            ("failed", "Failed"),
             ("skipped", "Not reminded"),
             ("cancelled", "Cancelled"),
         ],
@@ -73,6 +74,7 @@ class CabinetDunningLine(models.Model):
     payer_id = fields.Many2one(related="partner_id.payer_id", string="Payer")
     executed_datetime = fields.Datetime(string="Sent on", readonly=True)
     validated_by_id = fields.Many2one("res.users", string="Validated by", readonly=True)
+    send_error = fields.Text(string="Sending error", readonly=True)
     penalty_move_id = fields.Many2one(
         "account.move", string="Penalty invoice", readonly=True, copy=False
     )
@@ -107,10 +109,24 @@ class CabinetDunningLine(models.Model):
             lines = lines.try_lock_for_update()
             if not lines:
                 return
-            lines._send()
+            lines._send_isolating_failures()
             remaining = self.search_count([("state", "=", "queued")])
             if not self.env["ir.cron"]._commit_progress(len(lines), remaining=remaining):
                 return
+
+    def _send_isolating_failures(self):
+        """Send a chunk; if it fails, send its reminders one by one and mark those that fail
+        with the error, so one bad reminder never blocks the others nor the queue."""
+        try:
+            with self.env.cr.savepoint():
+                self._send()
+        except Exception:  # any error: the reminders are retried one by one below
+            for line in self:
+                try:
+                    with self.env.cr.savepoint():
+                        line._send()
+                except Exception as error:  # any error is recorded on its reminder
+                    line.write({"state": "failed", "send_error": str(error)})
 
     def _send(self):
         """Render and send (or schedule, for calls) queued reminders, and record them."""

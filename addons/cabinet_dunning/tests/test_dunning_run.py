@@ -273,6 +273,38 @@ class TestDunningRun(CabinetTestMixin, AccountTestInvoicingCommon):
         self.assertEqual(reminder.level_id.name, "Second")
         self.assertEqual(self._run(TODAY + timedelta(days=10)).skip_reason, "already_at_level")
 
+    def test_a_reminder_that_fails_to_send_does_not_block_the_others(self):
+        self.policy.mode = "automatic"
+        broken = self.env["mail.template"].create(
+            {
+                "name": "Cassé",
+                "model_id": self.env["ir.model"]._get_id("cabinet.dunning.line"),
+                "subject": "{{ object.no_such_field }}",
+                "body_html": "<p>x</p>",
+            }
+        )
+        email_level = self.env.ref("cabinet_dunning.level_standard_email")
+        other = self.env["res.partner"].create(
+            {"name": "Autre client", "is_company": True, "dunning_policy_id": self.policy.id}
+        )
+        self._invoice(300, 16)
+        self._invoice(300, 16, partner=other)
+        broken_policy = self.policy.copy({"name": "Cassée", "mode": "automatic"})
+        broken_policy.level_ids.filtered(
+            lambda level: level.days_after_due == email_level.days_after_due
+        ).mail_template_id = broken
+        self.client.dunning_policy_id = broken_policy
+        with freeze_time(TODAY):
+            run = self.env["cabinet.dunning.run"].browse(
+                self.env["cabinet.dunning.run"].run_dunning(TODAY)
+            )
+            self._send_queued_reminders()
+        failed = run.line_ids.filtered(lambda line: line.partner_id == self.client)
+        sent = run.line_ids.filtered(lambda line: line.partner_id == other)
+        self.assertEqual(failed.state, "failed")
+        self.assertIn("no_such_field", failed.send_error)
+        self.assertEqual(sent.state, "done")
+
     def test_a_run_for_chosen_clients_only(self):
         other = self.env["res.partner"].create({"name": "Autre client", "is_company": True})
         self._invoice(300, 20)
