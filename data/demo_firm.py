@@ -18,6 +18,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
+from stdnum import iban, luhn
+
 CHUNK = 500
 DEMO_REF_PREFIX = "DEMO-"
 
@@ -114,21 +116,13 @@ class FirmStats:
         )
 
 
-def luhn_digit(body):
-    total = 0
-    for index, char in enumerate(reversed(body)):
-        digit = int(char) * (2 if index % 2 == 0 else 1)
-        total += digit - 9 if digit > 9 else digit
-    return str((10 - total % 10) % 10)
-
-
-FIRM_SIREN = "82305401" + luhn_digit("82305401")
+FIRM_SIREN = "82305401" + luhn.calc_check_digit("82305401")
 
 
 def make_siren(rng, used, first_digit=None):
     while True:
         body = (first_digit or str(rng.randint(3, 9))) + f"{rng.randrange(10**7):07d}"
-        siren = body + luhn_digit(body)
+        siren = body + luhn.calc_check_digit(body)
         if siren not in used:
             used.add(siren)
             return siren
@@ -136,7 +130,7 @@ def make_siren(rng, used, first_digit=None):
 
 def make_siret(siren, rng):
     nic = f"{rng.randint(1, 99):03d}1"[:4]
-    return siren + nic + luhn_digit(siren + nic)
+    return siren + nic + luhn.calc_check_digit(siren + nic)
 
 
 def french_vat(siren):
@@ -390,8 +384,7 @@ def _iban(rng):
     bban = f"30006{rng.randrange(10**5):05d}{rng.randrange(10**11):011d}"
     key = 97 - (int(bban[:5] + bban[5:10] + bban[10:21]) * 100) % 97
     bban += f"{key:02d}"
-    check = 98 - int(bban + "152700") % 97
-    return f"FR{check:02d}{bban}"
+    return f"FR{iban.calc_check_digits('FR00' + bban)}{bban}"
 
 
 def create_catalogue(env, company):

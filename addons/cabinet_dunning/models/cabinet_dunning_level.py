@@ -1,5 +1,12 @@
 from odoo import api, fields, models
 
+CHANNELS = [
+    ("phone", "Phone call"),
+    ("email", "Email"),
+    ("letter", "Postal letter"),
+    ("sms", "SMS"),
+]
+
 
 class CabinetDunningLevel(models.Model):
     """A step of a dunning policy: when, through which channel, by whom."""
@@ -15,12 +22,7 @@ class CabinetDunningLevel(models.Model):
     name = fields.Char(required=True, translate=True)
     days_after_due = fields.Integer(string="Days after the due date", required=True)
     channel = fields.Selection(
-        [
-            ("phone", "Phone call"),
-            ("email", "Email"),
-            ("letter", "Postal letter"),
-            ("sms", "SMS"),
-        ],
+        CHANNELS,
         required=True,
         default="email",
     )

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 
 from ..rules import identifiers
+from .cabinet_dunning_level import CHANNELS
 from .cabinet_dunning_policy import SEGMENTS
 
 DUNNING_USER = "cabinet_dunning.group_dunning_user"
@@ -136,12 +137,7 @@ class ResPartner(models.Model):
         groups=DUNNING_USER,
     )
     dunning_channel = fields.Selection(
-        [
-            ("email", "Email"),
-            ("phone", "Phone call"),
-            ("letter", "Postal letter"),
-            ("sms", "SMS"),
-        ],
+        CHANNELS,
         string="Preferred reminder channel",
         tracking=True,
         help="Left empty, reminders follow the channels of the dunning policy's levels.",
