@@ -50,7 +50,7 @@ def test_a_stopped_service_is_not_billed_after_its_end():
         ld.ARREARS, 25,
     )  # fmt: skip
     assert periods == [(date(2026, 1, 1), date(2026, 1, 31)), (date(2026, 2, 1), date(2026, 2, 28))]
-    share = bp.prorated_share(30, periods[1], (date(2026, 2, 1), date(2026, 2, 10)))
+    share = bp.period_share(30, periods[1], (date(2026, 2, 1), date(2026, 2, 10)))
     assert share == Decimal("10.71")
 
 
@@ -76,22 +76,66 @@ def test_successive_runs_never_bill_a_period_twice_nor_skip_one(
         assert end is None or billed[-1][0] <= end
 
 
-@given(st.decimals(0, 100_000, places=2), st.lists(st.integers(1, 31), min_size=1, max_size=6))
-def test_prorated_parts_sum_to_the_whole(amount, lengths):
-    shares = bp.split_exactly(amount, lengths)
+@given(st.decimals(0, 100_000, places=2), days, st.sampled_from(["monthly", "quarterly", "annual"]),
+       st.lists(st.integers(1, 365), max_size=6))  # fmt: skip
+def test_the_parts_of_a_period_split_at_any_days_sum_to_its_price(amount, day, frequency, cuts):
+    period = bp.period_containing(day, frequency)
+    length = bp.days_between(*period)
+    bounds = sorted({cut % length for cut in cuts} | {0, length})
+    parts = [
+        (period[0] + timedelta(days=first), period[0] + timedelta(days=last - 1))
+        for first, last in zip(bounds, bounds[1:], strict=False)
+    ]
+    shares = [bp.period_share(amount, period, part) for part in parts]
     assert sum(shares) == amount
-    assert all(share >= 0 for share in shares)
-    total = sum(lengths)
-    for share, length in zip(shares, lengths, strict=True):
-        assert abs(share - amount * length / total) < Decimal("0.01")
+    for share, part in zip(shares, parts, strict=True):
+        assert 0 <= share <= amount
+        exact = amount * bp.days_between(*part) / length
+        assert abs(share - exact) <= Decimal("0.01")
 
 
-@given(st.decimals(0, 10_000, places=2), days, st.integers(1, 27))
-def test_a_month_split_at_any_day_sums_to_its_price(amount, day, cut):
-    period = bp.period_containing(day, "monthly")
-    middle = period[0] + timedelta(days=cut)
-    if middle > period[1]:
-        middle = period[1]
-    segments = [(period[0], middle - timedelta(days=1)), (middle, period[1])]
-    segments = [s for s in segments if s[0] <= s[1]]
-    assert sum(bp.prorate_period(amount, segments)) == amount
+def test_a_share_outside_the_period_is_zero_and_the_whole_period_is_the_price():
+    period = (date(2026, 2, 1), date(2026, 2, 28))
+    assert bp.period_share(30, period, (date(2026, 3, 1), date(2026, 3, 5))) == 0
+    assert bp.period_share(30, period, (date(2026, 1, 1), date(2026, 12, 31))) == 30
+
+
+def test_an_amendment_mid_month_bills_both_services_and_the_month_sums_up():
+    """40 a month until 10 March, then 40 again (new line after an amendment): 40 in all."""
+    services = [
+        ("old", 40, date(2026, 1, 1), date(2026, 3, 10), date(2026, 2, 28)),
+        ("new", 40, date(2026, 3, 11), None, None),
+    ]
+    charges = bp.subscription_charges(services, "monthly", 1, ld.ADVANCE, 25, date(2026, 2, 25))
+    assert [(c.key, c.date_from, c.date_to) for c in charges] == [
+        ("old", date(2026, 3, 1), date(2026, 3, 10)),
+        ("new", date(2026, 3, 11), date(2026, 3, 31)),
+    ]
+    assert sum(c.amount for c in charges) == 40
+
+
+@given(st.decimals(0, 5_000, places=2), frequencies, st.integers(1, 12), days, days,
+       st.lists(days, min_size=1, max_size=6), st.sampled_from([ld.ADVANCE, ld.ARREARS]),
+       st.integers(1, 31))  # fmt: skip
+def test_charges_cover_each_day_of_a_service_once(
+    monthly, frequency, anchor, start, stop, run_days, timing, billing_day
+):
+    end = max(start, stop) if stop.toordinal() % 3 else None
+    billed_until, charges = None, []
+    for today in sorted(run_days):
+        new = bp.subscription_charges(
+            [("s", monthly, start, end, billed_until)], frequency, anchor, timing, billing_day,
+            today,
+        )  # fmt: skip
+        charges += new
+        if new:
+            billed_until = new[-1].period_end
+    for charge, following in zip(charges, charges[1:], strict=False):
+        assert following.date_from == charge.period_end + timedelta(days=1)
+    for charge in charges:
+        assert start <= charge.date_from <= charge.date_to <= charge.period_end
+        assert end is None or charge.date_to <= end
+        full = monthly * bp.MONTHS_PER_PERIOD[frequency]
+        assert 0 <= charge.amount <= full
+        if (charge.date_from, charge.date_to) == (charge.period_start, charge.period_end):
+            assert charge.amount == full

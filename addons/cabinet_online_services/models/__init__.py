@@ -12,3 +12,13 @@ from . import cabinet_dunning_line
 from . import cabinet_dunning_run
 from . import res_partner
 from . import res_users
+from . import res_company
+from . import res_config_settings
+from . import cabinet_billed_period
+from . import cabinet_billing_run
+from . import cabinet_billing_run_issue
+from . import cabinet_usage_import
+from . import cabinet_usage_line
+from . import cabinet_usage_import_error
+from . import cabinet_vendor_control_line
+from . import account_move

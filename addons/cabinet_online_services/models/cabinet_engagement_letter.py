@@ -5,7 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.base_iban.models.res_partner_bank import validate_iban
 
-from ..rules import letter_dates, letter_states
+from ..rules import billing_periods, letter_dates, letter_states
 
 SDD_METHOD_CODE = "sepa_direct_debit"
 
@@ -146,6 +146,16 @@ class CabinetEngagementLetter(models.Model):
     signed_date = fields.Date(readonly=True, copy=False, tracking=True)
     activation_date = fields.Date(readonly=True, copy=False, tracking=True)
     suspension_date = fields.Date(readonly=True, copy=False, tracking=True)
+    suspension_stops_billing = fields.Boolean(
+        string="Suspension stops billing",
+        default=True,
+        tracking=True,
+        help="While the letter is suspended its subscriptions are not billed, and the days of "
+        "the suspension are never billed afterwards. Usage is billed in any case.",
+    )
+    billed_period_ids = fields.One2many(
+        "cabinet.billed.period", "letter_id", string="Billed periods", readonly=True
+    )
     termination_date = fields.Date(readonly=True, copy=False, tracking=True)
     termination_reason = fields.Text(readonly=True, copy=False, tracking=True)
     monthly_amount = fields.Monetary(
@@ -324,6 +334,10 @@ class CabinetEngagementLetter(models.Model):
         self._check_direct_debit_ready()
         today = fields.Date.context_today(self)
         resumed = self.filtered(lambda letter: letter.state == letter_states.SUSPENDED)
+        # The days of a suspension that stopped billing are never billed.
+        resumed.filtered("suspension_stops_billing").line_ids.write(
+            {"billing_skipped_until": today - timedelta(days=1)}
+        )
         resumed.write({"state": letter_states.ACTIVE, "suspension_date": False})
         (self - resumed).write({"state": letter_states.ACTIVE, "activation_date": today})
         return True
@@ -413,6 +427,33 @@ class CabinetEngagementLetter(models.Model):
             }
         )
         return True
+
+    # ------------------------------------------------------------------------------------
+    # Billing
+    # ------------------------------------------------------------------------------------
+    def _is_billable(self):
+        """Whether the billing run bills this letter's subscriptions now."""
+        self.ensure_one()
+        return not (self.state == letter_states.SUSPENDED and self.suspension_stops_billing)
+
+    def _billing_charges(self, run_date):
+        """The subscription charges due on ``run_date`` (``billing_periods.Charge``, keyed by
+        letter line), from what each line has already been billed."""
+        self.ensure_one()
+        services = [
+            (line, line.subtotal, line.date_start, line.date_end or None,
+             line.billed_until or None)
+            for line in self.line_ids
+            if line.billing_kind == "subscription"
+        ]  # fmt: skip
+        return billing_periods.subscription_charges(
+            services,
+            self.billing_frequency,
+            self.start_date.month,
+            self.billing_timing,
+            self.billing_day,
+            run_date,
+        )
 
     # ------------------------------------------------------------------------------------
     # Services over time

@@ -1,5 +1,9 @@
+from decimal import Decimal
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
+from ..rules import billing_periods
 
 
 class CabinetEngagementLetterLine(models.Model):
@@ -56,6 +60,21 @@ class CabinetEngagementLetterLine(models.Model):
         precompute=True,
     )
     date_end = fields.Date(string="Until")
+    billed_period_ids = fields.One2many(
+        "cabinet.billed.period", "line_id", string="Billed periods", readonly=True
+    )
+    billing_skipped_until = fields.Date(
+        readonly=True,
+        copy=False,
+        help="Days up to this one are never billed (the letter was suspended with its billing "
+        "stopped).",
+    )
+    billed_until = fields.Date(
+        compute="_compute_billed_until",
+        store=True,
+        copy=False,
+        help="Last day of the last period invoiced (or skipped) for this service.",
+    )
     amendment_id = fields.Many2one(
         "cabinet.engagement.amendment", string="Added by", readonly=True, index="btree_not_null"
     )
@@ -76,6 +95,17 @@ class CabinetEngagementLetterLine(models.Model):
             line.subtotal = (
                 line.quantity * line.price_unit if line.billing_kind == "subscription" else 0.0
             )
+
+    @api.depends("billed_period_ids.period_end", "billing_skipped_until")
+    def _compute_billed_until(self):
+        last_ends = dict(
+            self.env["cabinet.billed.period"]._read_group(
+                [("line_id", "in", self._origin.ids)], ["line_id"], ["period_end:max"]
+            )
+        )
+        for line in self:
+            ends = [day for day in (last_ends.get(line._origin), line.billing_skipped_until) if day]
+            line.billed_until = max(ends) if ends else False
 
     @api.depends("letter_id.start_date")
     def _compute_date_start(self):
@@ -116,3 +146,41 @@ class CabinetEngagementLetterLine(models.Model):
                         product=line.product_id.display_name,
                     )
                 )
+
+    def _billing_credits(self):
+        """What to give back for days billed in advance that a line no longer covers (it
+        was terminated or replaced by an amendment after its period was invoiced).
+
+        Returns tuples (letter, line, billed period, amount to credit); each billed period
+        is credited once.
+        """
+        ended = self.filtered(
+            lambda line: line.date_end and line.billed_until and line.billed_until > line.date_end
+        )
+        if not ended:
+            return []
+        billed = self.env["cabinet.billed.period"].search_fetch(
+            [("line_id", "in", ended.ids)],
+            ["line_id", "kind", "period_start", "period_end", "date_from", "date_to", "amount"],
+        )
+        credited = {(period.line_id, period.period_start) for period in billed
+                    if period.kind == "credit"}  # fmt: skip
+        credits = []
+        for period in billed:
+            line = period.line_id
+            if (
+                period.kind != "charge"
+                or period.date_to <= line.date_end
+                or (line, period.period_start) in credited
+            ):
+                continue
+            months = billing_periods.MONTHS_PER_PERIOD[line.letter_id.billing_frequency]
+            kept = billing_periods.period_share(
+                Decimal(str(line.subtotal)) * months,
+                (period.period_start, period.period_end),
+                (period.date_from, line.date_end),
+            )
+            amount = Decimal(str(period.amount)).quantize(billing_periods.CENT) - kept
+            if amount > 0:
+                credits.append((line.letter_id, line, period, amount))
+        return credits

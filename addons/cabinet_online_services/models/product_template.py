@@ -92,12 +92,16 @@ class ProductTemplate(models.Model):
                 )
             )
 
-    def _usage_price_segments(self, quantity):
-        """The invoice segments (quantity, unit price) of ``quantity`` units of this service."""
+    def _usage_price_segments(self, quantity, base_unit_price=None):
+        """The invoice segments (quantity, unit price) of ``quantity`` units of this service;
+        below the first tier, units cost ``base_unit_price`` (the sales price by default)."""
         self.ensure_one()
         tiers = [
             usage_pricing.Tier(tier.from_quantity, tier.unit_price) for tier in self.usage_tier_ids
         ]
         return usage_pricing.price_segments(
-            quantity, self.list_price, tiers, self.usage_tier_mode or usage_pricing.GRADUATED
+            quantity,
+            self.list_price if base_unit_price is None else base_unit_price,
+            tiers,
+            self.usage_tier_mode or usage_pricing.GRADUATED,
         )

@@ -8,6 +8,13 @@ class ResPartner(models.Model):
         "cabinet.engagement.letter", "partner_id", string="Engagement letters"
     )
     engagement_letter_count = fields.Integer(compute="_compute_engagement_letter_count")
+    online_services_account_code = fields.Char(
+        string="Account code at the software vendor",
+        index="btree_not_null",
+        copy=False,
+        help="How the software vendor names this client in its usage statements, when it does "
+        "not use the SIREN.",
+    )
 
     def _compute_engagement_letter_count(self):
         counts = dict(

@@ -2,11 +2,12 @@
 
 Periods follow the calendar: months, quarters (January, April, July, October) or years
 starting in the letter's start month. A service billed for part of a period pays the share of
-its days; the shares of a period split exactly, to the cent, so they add up to the full price.
+its days; the shares of a period's days add up exactly, to the cent, to its full price.
 """
 
-from datetime import timedelta
-from decimal import ROUND_DOWN, Decimal
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from . import letter_dates
 
@@ -52,37 +53,66 @@ def days_between(first, last):
     return (last - first).days + 1
 
 
-def prorated_share(amount, period, active):
-    """The part of ``amount`` (the full price of ``period``) for the ``active`` days of it,
-    rounded down to the cent; ``split_exactly`` gives the cents back to the right shares."""
+def cumulative_amount(amount, period, last_day):
+    """The part of ``amount`` (the price of ``period``) earned from the period's first day up
+    to ``last_day`` included, rounded half up to the cent."""
+    days = min(max(days_between(period[0], last_day), 0), days_between(*period))
+    share = Decimal(str(amount)) * days / days_between(*period)
+    return share.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def period_share(amount, period, active):
+    """The price of the ``active`` days (first, last) of ``period`` when the whole period
+    costs ``amount``.
+
+    Computed as the difference of two cumulative amounts, so the shares of days that follow
+    each other add up exactly, to the cent, to the share of all of them: the parts of a
+    period split at any days (a service replaced by an amendment, stopped, resumed) sum to its
+    full price. Each share lies between zero and ``amount``.
+    """
     first = max(period[0], active[0])
     last = min(period[1], active[1])
     if last < first:
         return Decimal(0)
-    share = Decimal(str(amount)) * days_between(first, last) / days_between(*period)
-    return share.quantize(CENT, rounding=ROUND_DOWN)
+    return cumulative_amount(amount, period, last) - cumulative_amount(
+        amount, period, first - timedelta(days=1)
+    )
 
 
-def split_exactly(amount, weights):
-    """Split ``amount`` in proportion to ``weights`` into cents that add up to ``amount``.
+@dataclass(frozen=True)
+class Charge:
+    """A subscription to invoice for one period: its days (``date_from``..``date_to``) within
+    the full period (``period_start``..``period_end``) and their price."""
 
-    Largest remainder: each share is rounded down, then the missing cents go to the shares
-    with the largest remainders (earliest first on ties).
+    key: object
+    period_start: date
+    period_end: date
+    date_from: date
+    date_to: date
+    amount: Decimal
+
+
+def subscription_charges(services, frequency, anchor_month, timing, billing_day, today):
+    """The charges due on ``today`` for subscriptions not billed yet.
+
+    ``services`` are tuples (key, monthly price, first day, last day or None, last day
+    already billed or None). A period costs its months times the monthly price; a service that
+    starts or stops inside a period pays the share of its days (``period_share``).
+    Invariants: a service is never charged twice for a day, and successive runs charge every
+    day of the service once its billing date has come.
     """
-    amount = Decimal(str(amount)).quantize(CENT)
-    total_weight = sum(weights)
-    if not total_weight:
-        return [Decimal(0) for _ in weights]
-    exact = [amount * weight / total_weight for weight in weights]
-    shares = [value.quantize(CENT, rounding=ROUND_DOWN) for value in exact]
-    missing = int((amount - sum(shares)) / CENT)
-    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - shares[i]), i))
-    for index in order[:missing]:
-        shares[index] += CENT
-    return shares
-
-
-def prorate_period(amount, segments):
-    """The price of each segment of days (first, last) of a period that the segments cover
-    entirely without overlap: the shares add up exactly to ``amount``."""
-    return split_exactly(amount, [days_between(*segment) for segment in segments])
+    months = MONTHS_PER_PERIOD[frequency]
+    charges = []
+    for key, monthly_price, first_day, last_day, billed_until in services:
+        full_price = Decimal(str(monthly_price)) * months
+        for start, end in periods_to_bill(
+            frequency, anchor_month, first_day, last_day, billed_until, today, timing,
+            billing_day,
+        ):  # fmt: skip
+            period = period_containing(start, frequency, anchor_month)
+            date_to = min(end, last_day) if last_day else end
+            charges.append(
+                Charge(key, period[0], period[1], start, date_to,
+                       period_share(full_price, period, (start, date_to)))
+            )  # fmt: skip
+    return charges

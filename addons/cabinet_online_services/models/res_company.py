@@ -1,0 +1,54 @@
+from odoo import fields, models
+
+ONLINE_SERVICES_JOURNAL_CODE = "SEL"
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    online_services_journal_id = fields.Many2one(
+        "account.journal",
+        string="Online services journal",
+        domain="[('type', '=', 'sale'), ('company_id', '=', id)]",
+        help="Sales journal of the invoices of the online services billing run. Created as "
+        "'Services en ligne' on the first run when empty.",
+    )
+    online_services_receivable_account_id = fields.Many2one(
+        "account.account",
+        string="Online services receivable account",
+        domain="[('account_type', '=', 'asset_receivable')]",
+        help="Receivable account of the online services invoices; the client's own receivable "
+        "account when empty.",
+    )
+    online_services_auto_post = fields.Boolean(
+        string="Post online services invoices",
+        default=True,
+        help="The billing run posts the invoices it creates; otherwise they stay in draft for a "
+        "review.",
+    )
+
+    def _online_services_journal(self):
+        """The online services sales journal, created ('Services en ligne', SEL) when the
+        company has none yet."""
+        self.ensure_one()
+        if self.online_services_journal_id:
+            return self.online_services_journal_id
+        journal_model = self.env["account.journal"].sudo()
+        journal = journal_model.search(
+            [("company_id", "=", self.id), ("code", "=", ONLINE_SERVICES_JOURNAL_CODE)], limit=1
+        )
+        if not journal:
+            sales = journal_model.search(
+                [("company_id", "=", self.id), ("type", "=", "sale")], limit=1
+            )
+            journal = journal_model.create(
+                {
+                    "name": self.env._("Online services"),
+                    "code": ONLINE_SERVICES_JOURNAL_CODE,
+                    "type": "sale",
+                    "company_id": self.id,
+                    "default_account_id": sales.default_account_id.id,
+                }
+            )
+        self.sudo().online_services_journal_id = journal
+        return journal
