@@ -94,7 +94,10 @@ class CabinetUsageImport(models.Model):
             lines, more_errors = record._resolve(rows)
             record.env["cabinet.usage.line"].create(lines)
             record.env["cabinet.usage.import.error"].create(
-                [record._error_vals(error) for error in errors + more_errors]
+                [
+                    record._error_vals(error)
+                    for error in sorted(errors + more_errors, key=lambda error: error.number)
+                ]
             )
             record.state = "checked"
         return True

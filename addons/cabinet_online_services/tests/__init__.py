@@ -7,3 +7,4 @@ from . import test_letter_xmlrpc
 from . import test_portal
 from . import test_terms_of_use
 from . import test_billing_run
+from . import test_usage_import

@@ -1,0 +1,78 @@
+"""Vendor usage statements (addons/cabinet_online_services/rules/usage_statement.py)."""
+
+from datetime import date
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cabinet_online_services_rules import usage_statement as us
+
+GOOD = "client;service;période;quantité\n552032534;ECR;2026-11;1 250,5\n"
+
+
+def test_a_french_statement_with_semicolons_and_decimal_commas():
+    rows, errors = us.read_statement(GOOD)
+    assert errors == []
+    assert rows == [
+        us.Row(2, "552032534", "ECR", date(2026, 11, 1), date(2026, 11, 30), Decimal("1250.5"))
+    ]
+
+
+def test_every_bad_row_is_reported_with_its_number():
+    text = (
+        "Client,Service,Period,Quantity\n"
+        "552032534,ECR,11/2026,10\n"
+        "552032534,ECR,2026-11-15,3\n"
+        "552032534,PAI,2026-13,3\n"
+        "552032534,PAI,2026-11,trois\n"
+        ",PAI,2026-11,3\n"
+        "552032534,PAI,2026-11,-2\n"
+        "\n"
+        "55203253400646,PAI,2026-11,4\n"
+    )
+    rows, errors = us.read_statement(text)
+    assert [row.number for row in rows] == [2, 9]
+    assert errors == [
+        us.RowError(3, us.DUPLICATE, "2"),
+        us.RowError(4, us.BAD_DATE, "2026-13"),
+        us.RowError(5, us.BAD_NUMBER, "trois"),
+        us.RowError(6, us.MISSING_VALUE, "client"),
+        us.RowError(7, us.BAD_NUMBER, "-2"),
+    ]
+    assert us.normalize_client(rows[1].client) == "552032534", "a SIRET names its SIREN"
+
+
+def test_missing_columns_and_empty_files():
+    assert us.read_statement("client;service;quantité\n1;2;3\n") == (
+        [],
+        [us.RowError(1, us.MISSING_COLUMNS, "period")],
+    )
+    assert us.read_statement("") == ([], [us.RowError(1, us.EMPTY_FILE)])
+    assert us.read_statement(GOOD, with_amount=True)[1] == [
+        us.RowError(1, us.MISSING_COLUMNS, "amount")
+    ]
+
+
+def test_an_invoice_detail_carries_amounts():
+    rows, errors = us.read_statement(
+        "client;service;mois;qté;montant HT\nCLI-7;ECR;11/2026;100;4,00\n", with_amount=True
+    )
+    assert errors == []
+    assert rows[0].amount == Decimal("4.00")
+    assert us.normalize_client(rows[0].client) == "CLI-7"
+
+
+@given(st.lists(st.tuples(st.sampled_from(["552032534", "732829320", "CLI-1"]),
+                          st.sampled_from(["ECR", "PAI"]), st.integers(1, 12),
+                          st.integers(0, 10_000)), max_size=30))  # fmt: skip
+def test_each_client_service_and_month_is_kept_once(records):
+    text = "client;service;period;quantity\n" + "".join(
+        f"{client};{service};2026-{month:02d};{quantity}\n"
+        for client, service, month, quantity in records
+    )
+    rows, errors = us.read_statement(text)
+    assert len(rows) + len(errors) == len(records)
+    keys = [(row.client, row.service, row.period_start) for row in rows]
+    assert len(keys) == len(set(keys))
+    assert all(error.code == us.DUPLICATE for error in errors)
