@@ -153,6 +153,11 @@ class CabinetBillingRun(models.Model):
         for run in self.search([("state", "in", ("queued", "running"))], order="id"):
             run.with_company(run.company_id)._process(commit=True)
 
+    def action_prepare_direct_debits(self):
+        """Gather the run's invoices paid by direct debit into direct-debit orders."""
+        self.ensure_one()
+        return self.invoice_ids.action_cabinet_prepare_direct_debits()
+
     def action_view_invoices(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice")
@@ -315,8 +320,8 @@ class _InvoiceBatch:
         self.envs = {}
 
     def _group(self, letter, period):
-        key = (letter.partner_id.id, letter.payment_mode_id.id, letter.payment_term_id.id,
-               period)  # fmt: skip
+        term = letter._invoice_payment_term()
+        key = (letter.partner_id.id, letter.payment_mode_id.id, term.id, period)
         if key not in self.groups:
             self.groups[key] = {
                 "letters": self.env["cabinet.engagement.letter"],
@@ -325,7 +330,7 @@ class _InvoiceBatch:
                 "usage": self.env["cabinet.usage.line"],
                 "partner": letter.partner_id,
                 "mode": letter.payment_mode_id,
-                "term": letter.payment_term_id,
+                "term": term,
             }
         group = self.groups[key]
         group["letters"] |= letter
@@ -407,7 +412,7 @@ class _InvoiceBatch:
             (key[3], group)
             for key, group in self.groups.items()
             if key[:3] == (letter.partner_id.id, letter.payment_mode_id.id,
-                           letter.payment_term_id.id)
+                           letter._invoice_payment_term().id)
         ]  # fmt: skip
         return max(candidates, key=lambda item: item[0])[1] if candidates else None
 

@@ -436,6 +436,14 @@ class CabinetEngagementLetter(models.Model):
         self.ensure_one()
         return not (self.state == letter_states.SUSPENDED and self.suspension_stops_billing)
 
+    def _invoice_payment_term(self):
+        """The payment term of the letter's invoices: twelve monthly direct debits for an
+        annual fee collected that way, else the letter's term."""
+        self.ensure_one()
+        if self.billing_frequency == "annual" and self.annual_in_monthly_debits:
+            return self.env.ref("cabinet_online_services.payment_term_12_monthly_debits")
+        return self.payment_term_id
+
     def _billing_charges(self, run_date):
         """The subscription charges due on ``run_date`` (``billing_periods.Charge``, keyed by
         letter line), from what each line has already been billed."""

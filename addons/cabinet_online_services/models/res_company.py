@@ -27,6 +27,14 @@ class ResCompany(models.Model):
         "review.",
     )
 
+    online_services_debit_lead_days = fields.Integer(
+        string="Prepare direct debits (days before due date)",
+        default=7,
+        help="Every day, the open instalments of the online services invoices paid by SEPA "
+        "direct debit that fall due within this many days are put in a draft direct-debit "
+        "order of their payment mode, ready to be sent to the bank.",
+    )
+
     def _online_services_journal(self):
         """The online services sales journal, created ('Services en ligne', SEL) when the
         company has none yet."""

@@ -13,3 +13,6 @@ class ResConfigSettings(models.TransientModel):
     online_services_auto_post = fields.Boolean(
         related="company_id.online_services_auto_post", readonly=False
     )
+    online_services_debit_lead_days = fields.Integer(
+        related="company_id.online_services_debit_lead_days", readonly=False
+    )

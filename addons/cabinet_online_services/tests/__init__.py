@@ -8,3 +8,4 @@ from . import test_portal
 from . import test_terms_of_use
 from . import test_billing_run
 from . import test_usage_import
+from . import test_direct_debit
