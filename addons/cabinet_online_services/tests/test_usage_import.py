@@ -66,7 +66,9 @@ class TestUsageImport(OnlineServicesCase):
         self._import("client;service;période;quantité\n552032534;ECR;2026-12;10\n").action_import()
         result = self.env["cabinet.billing.run"].run_billing("2026-12-31")
         self.assertFalse(
-            self.env["account.move"].browse(result["invoice_ids"]).invoice_line_ids.filtered(
+            self.env["account.move"]
+            .browse(result["invoice_ids"])
+            .invoice_line_ids.filtered(
                 lambda line: line.product_id == self.entries.product_variant_id
             )
         )

@@ -40,10 +40,12 @@ class CabinetDirectDebitReject(models.TransientModel):
         self.ensure_one()
         payments = self.payment_ids
         wrong = payments.filtered(
-            lambda payment: payment.payment_method_code != SDD_METHOD_CODE
-            or payment.payment_type != "inbound"
-            or payment.move_id.state != "posted"
-            or payment.state == "rejected"
+            lambda payment: (
+                payment.payment_method_code != SDD_METHOD_CODE
+                or payment.payment_type != "inbound"
+                or payment.move_id.state != "posted"
+                or payment.state == "rejected"
+            )
         )
         if wrong:
             raise UserError(
