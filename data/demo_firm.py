@@ -11,6 +11,7 @@ The same seed always gives the same firm. Benchmarks import ``build_firm`` from 
 """
 
 import argparse
+import base64
 import random
 import sys
 import time
@@ -105,14 +106,15 @@ class FirmStats:
     credit_notes: int = 0
     letters: int = 0
     reminders: int = 0
+    subscription_invoices: int = 0
     seconds: float = 0.0
 
     def __str__(self):
         return (
             f"{self.clients} clients, {self.invoices} invoices ({self.paid} paid, "
             f"{self.partly_paid} partly paid), {self.credit_notes} credit note(s), "
-            f"{self.letters} engagement letters, {self.reminders} reminders proposed "
-            f"in {self.seconds:.1f} s"
+            f"{self.letters} engagement letters, {self.subscription_invoices} subscription "
+            f"invoices, {self.reminders} reminders proposed in {self.seconds:.1f} s"
         )
 
 
@@ -509,6 +511,43 @@ def create_engagement_letters(env, company, clients, rng, today):
     return letters
 
 
+def start_billing(env, letters, rng, today):
+    """Billing taken over at the start of this month: earlier periods count as billed, last
+    month's usage is imported from the vendor's CSV, and a first run bills what is due today.
+    Returns the invoices of the run."""
+    first_of_month = today.replace(day=1)
+    letters.line_ids.filtered(lambda line: line.date_start < first_of_month).write(
+        {"billing_skipped_until": first_of_month - timedelta(days=1)}
+    )
+    last_month = (first_of_month - timedelta(days=1)).replace(day=1)
+    usage_lines = letters.filtered(lambda letter: letter.state == "active").line_ids.filtered(
+        lambda line: (
+            line.billing_kind == "usage"
+            and line.date_start <= last_month
+            and line.product_id.vendor_service_code
+            and line.letter_id.partner_id.siren
+        )
+    )
+    rows = "".join(
+        f"{line.letter_id.partner_id.siren};{line.product_id.vendor_service_code};"
+        f"{last_month:%Y-%m};{rng.choice([3, 40, 180, 650, 2400])}\n"
+        for line in usage_lines
+    )
+    if rows:
+        statement = env["cabinet.usage.import"].create(
+            {
+                "name": f"Relevé {last_month:%m/%Y}",
+                "kind": "usage",
+                "file": base64.b64encode(f"client;service;période;quantité\n{rows}".encode()),
+                "filename": f"releve-{last_month:%Y-%m}.csv",
+            }
+        )
+        statement.action_check()
+        statement.action_import_valid_lines()
+    result = env["cabinet.billing.run"].run_billing(today)
+    return env["account.move"].browse(result["invoice_ids"])
+
+
 def start_dunning(env, invoices, today):
     """A dispute, a promise to pay, and a first dunning run proposing reminders."""
     overdue = invoices.filtered(
@@ -542,11 +581,10 @@ def build_firm(env, clients=30, invoices_per_client=4, seed=1, today=None):
     invoices = create_invoices(env, company, partners, invoices_per_client, rng, today)
     paid, partly = settle(env, company, invoices, rng, today)
     credit_note = create_credit_note(env, invoices)
-    letters = (
-        create_engagement_letters(env, company, partners, rng, today)
-        if "cabinet.engagement.letter" in env
-        else []
-    )
+    letters, billed = [], []
+    if "cabinet.engagement.letter" in env:
+        letters = create_engagement_letters(env, company, partners, rng, today)
+        billed = start_billing(env, letters, rng, today)
     run = start_dunning(env, invoices, today)
     env.flush_all()
     return FirmStats(
@@ -557,6 +595,7 @@ def build_firm(env, clients=30, invoices_per_client=4, seed=1, today=None):
         credit_notes=len(credit_note),
         letters=len(letters),
         reminders=run.proposed_count + run.done_count,
+        subscription_invoices=len(billed),
         seconds=time.monotonic() - started,
     )
 

@@ -182,9 +182,35 @@ class CabinetBillingRun(models.Model):
             if commit:
                 self.env["ir.cron"]._commit_progress(len(partner_ids), remaining=remaining)
         self.write({"state": "done", "date_done": fields.Datetime.now()})
+        if self.company_id.online_services_auto_send:
+            self._send_invoices()
         if commit:
             self.env["ir.cron"]._commit_progress()
         return True
+
+    def _send_invoices(self):
+        """Hand the posted invoices not sent yet to Odoo's batch sending: its cron renders
+        and sends them in the background, never in the billing transaction."""
+        to_send = self.invoice_ids.filtered(
+            lambda move: move.state == "posted" and not move.is_move_sent and not move.sending_data
+        )
+        if to_send:
+            to_send.sending_data = {
+                "author_user_id": self.user_id.id,
+                "author_partner_id": self.user_id.partner_id.id,
+            }
+            self.env.ref("account.ir_cron_account_move_send")._trigger()
+        return to_send
+
+    def action_send_invoices(self):
+        """Send the run's posted invoices with Odoo's Send wizard (in the background)."""
+        self.ensure_one()
+        to_send = self.invoice_ids.filtered(
+            lambda move: move.state == "posted" and not move.is_move_sent
+        )
+        if not to_send:
+            raise UserError(self.env._("All the posted invoices of this run are already sent."))
+        return to_send.action_send_and_print()
 
     def _letter_domain(self):
         domain = [("company_id", "=", self.company_id.id), ("state", "in", BILLABLE_STATES)]
@@ -307,7 +333,7 @@ class CabinetBillingRun(models.Model):
                 for line in unmatched
             ]
         )  # fmt: skip
-        invoices.create()
+        invoices.create_invoices()
 
 
 class _InvoiceBatch:
@@ -416,7 +442,7 @@ class _InvoiceBatch:
         ]  # fmt: skip
         return max(candidates, key=lambda item: item[0])[1] if candidates else None
 
-    def create(self):
+    def create_invoices(self):
         run = self.run
         if not self.groups:
             return self.env["account.move"]

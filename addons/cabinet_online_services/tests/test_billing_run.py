@@ -158,7 +158,7 @@ class TestBillingRun(OnlineServicesCase):
 
         def failing(letter, run_date):
             if letter == other:
-                raise UserError("Service indisponible")
+                raise ConnectionError("Service indisponible")
             return original(letter, run_date)
 
         with patch.object(CabinetEngagementLetter, "_billing_charges", failing):
@@ -217,6 +217,18 @@ class TestBillingRun(OnlineServicesCase):
         self.assertEqual(run.state, "queued")
         with self.assertRaisesRegex(UserError, "Only a draft billing run"):
             run.action_queue()
+
+    def test_invoices_are_sent_in_the_background_after_the_run(self):
+        self.company.online_services_auto_send = True
+        run, _result = self._bill("2026-11-25")
+        self.assertTrue(run.invoice_ids.sending_data, "handed to Odoo's batch sending")
+        self.assertFalse(run.invoice_ids.is_move_sent, "nothing rendered in the run")
+        trigger = self.env["ir.cron.trigger"].search(
+            [("cron_id", "=", self.env.ref("account.ir_cron_account_move_send").id)]
+        )
+        self.assertTrue(trigger)
+        action = run.action_send_invoices()
+        self.assertEqual(action["res_model"], "account.move.send.wizard")
 
 
 @tagged("post_install", "-at_install")

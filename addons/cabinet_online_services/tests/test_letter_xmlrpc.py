@@ -74,3 +74,25 @@ class TestEngagementLetterOverRpc(OnlineServicesCase, HttpCase):
             [(line.quantity, str(line.date_start), str(line.date_end)) for line in letter.line_ids],
             [(2.0, "2026-02-01", "2026-04-30"), (3.0, "2026-05-01", "2026-12-31")],
         )
+
+    def test_bill_import_usage_and_read_the_result(self):
+        self._valid_mandate(self.client)
+        self.letter.write({"start_date": "2026-12-01"})
+        self.letter.line_ids.date_start = "2026-12-01"
+        self._activate(self.letter)
+        # The integrator bills: online services manager with invoicing rights.
+        integrator = self.env["res.users"].search([("login", "=", "integrator")])
+        integrator.group_ids = [(4, self.env.ref("account.group_account_invoice").id)]
+        with self._odoorpc("integrator") as rpc:
+            result = rpc.execute_kw("cabinet.billing.run", "run_billing", ["2026-11-25"])
+            again = rpc.execute_kw("cabinet.billing.run", "run_billing", ["2026-11-25"])
+            [invoice] = rpc.execute_kw(
+                "account.move",
+                "read",
+                [result["invoice_ids"], ["partner_id", "amount_untaxed", "state"]],
+            )
+        self.assertEqual(invoice["partner_id"][0], self.client.id)
+        self.assertEqual(invoice["amount_untaxed"], 150.0)
+        self.assertEqual(invoice["state"], "posted")
+        self.assertEqual(result["issues"], [])
+        self.assertEqual(again["invoice_ids"], [], "the same period is never billed twice")
