@@ -23,6 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "data"))
 
+# Imported before Odoo, whose import hooks would keep python-stdnum from reading its data.
+import demo_firm  # noqa: E402
+
 LEVEL_DAYS = [5, 15, 30, 45, 60]
 SEND_CHUNK = 200
 
@@ -45,8 +48,6 @@ def ensure_credit_control(registry_cls, database, api, superuser):
 
 
 def ensure_book(env, clients, invoices_per_client):
-    import demo_firm  # noqa: PLC0415 - data/ is put on the path above
-
     existing = env["res.partner"].search_count([("ref", "=like", f"{demo_firm.DEMO_REF_PREFIX}%")])
     if existing:
         print(f"Book already built: {existing} clients")

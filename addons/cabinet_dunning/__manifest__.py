@@ -6,7 +6,7 @@
     "website": "https://github.com/cabinet-odoo/cabinet",
     "author": "Cabinet",
     "license": "AGPL-3",
-    "depends": ["account", "base_vat", "mail", "portal"],
+    "depends": ["account", "base_vat", "mail", "portal", "sms"],
     "data": [
         "security/cabinet_dunning_security.xml",
         "security/ir.model.access.csv",
@@ -19,6 +19,7 @@
         "views/res_partner_views.xml",
         "views/cabinet_dunning_policy_views.xml",
         "views/cabinet_dunning_run_views.xml",
+        "views/cabinet_dunning_litigation_views.xml",
         "views/menus.xml",
     ],
     "assets": {

@@ -9,3 +9,4 @@ from . import cabinet_dunning_line
 from . import account_move
 from . import account_move_line
 from . import res_partner
+from . import cabinet_dunning_litigation

@@ -36,7 +36,18 @@ class CabinetDunningLevel(models.Model):
         default="account_manager",
     )
     mail_template_id = fields.Many2one(
-        "mail.template", string="Template", domain="[('model', '=', 'res.partner')]"
+        "mail.template",
+        string="Email template",
+        domain="[('model', '=', 'cabinet.dunning.line')]",
+        help="The email of this level; by default the courteous reminder, or the formal "
+        "notice for a formal notice level.",
+    )
+    sms_template_id = fields.Many2one(
+        "sms.template",
+        string="SMS template",
+        domain="[('model', '=', 'cabinet.dunning.line')]",
+        help="The SMS of this level (the standard SMS reminder by default). A client without a "
+        "mobile number gets a call instead.",
     )
     min_amount = fields.Monetary(
         string="Minimum amount due",

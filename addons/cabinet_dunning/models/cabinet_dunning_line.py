@@ -135,7 +135,8 @@ class CabinetDunningLine(models.Model):
         for line in to_send:
             by_channel[line.channel] |= line
         by_channel["email"]._send_emails()
-        (by_channel["phone"] | by_channel["sms"])._schedule_calls()
+        no_mobile = by_channel["sms"]._send_sms()
+        (by_channel["phone"] | no_mobile)._schedule_calls()
         by_channel["letter"]._log_letters()
         to_send.write({"state": "done", "executed_datetime": fields.Datetime.now()})
         to_send._raise_levels()
@@ -226,11 +227,12 @@ class CabinetDunningLine(models.Model):
 
         Other modules override it to act when a level is reached, e.g. cabinet_online_services
         suspends the online services of clients at a level that says so. Here: a formal notice
-        level hands nothing over; a litigation level blocks the client from further reminders.
+        level hands nothing over; a litigation level blocks the client from further reminders
+        and opens its litigation file, with a to-do to hand it over.
         """
-        self.filtered(lambda line: line.level_id.is_litigation).partner_id.sudo().write(
-            {"dunning_blocked": True}
-        )
+        litigation = self.filtered(lambda line: line.level_id.is_litigation)
+        litigation.partner_id.sudo().write({"dunning_blocked": True})
+        self.env["cabinet.dunning.litigation"].sudo()._open_for(litigation)
 
     def _send_emails(self):
         """Render the level templates in batch into queued emails to the payers, and log each
@@ -238,13 +240,54 @@ class CabinetDunningLine(models.Model):
         if not self:
             return
         default = self.env.ref("cabinet_dunning.mail_template_dunning_reminder")
+        formal_notice = self.env.ref("cabinet_dunning.mail_template_dunning_formal_notice")
         by_template = defaultdict(lambda: self.browse())
         for line in self:
-            by_template[line.level_id.mail_template_id or default] |= line
+            level = line.level_id
+            template = level.mail_template_id or (
+                formal_notice if level.is_formal_notice else default
+            )
+            by_template[template] |= line
         for template, lines in by_template.items():
             mails = {mail.res_id: mail for mail in template.send_mail_batch(lines.ids)}
             bodies = {line.partner_id.id: mails[line.id].body_html for line in lines}
             lines.partner_id._message_log_batch(bodies=bodies, message_type="comment")
+
+    def _send_sms(self):
+        """Queue the level's SMS to each payer's mobile in Odoo's SMS queue (sent by its
+        scheduler through IAP), logged on the client; returns the reminders without a mobile
+        number, which become calls."""
+        with_mobile = self.filtered(lambda line: line._sms_number())
+        if not with_mobile:
+            return self
+        default = self.env.ref("cabinet_dunning.sms_template_dunning_reminder")
+        by_template = defaultdict(lambda: self.browse())
+        for line in with_mobile:
+            by_template[line.level_id.sms_template_id or default] |= line
+        sms_vals, bodies = [], {}
+        for template, lines in by_template.items():
+            rendered = template._render_field("body", lines.ids, compute_lang=True)
+            for line in lines:
+                sms_vals.append(
+                    {
+                        "number": line._sms_number(),
+                        "body": rendered[line.id],
+                        "partner_id": (line.payer_id or line.partner_id).id,
+                        "state": "outgoing",
+                    }
+                )
+                bodies[line.partner_id.id] = self.env._(
+                    "SMS to %(number)s: %(body)s", number=line._sms_number(), body=rendered[line.id]
+                )
+        self.env["sms.sms"].sudo().create(sms_vals)
+        with_mobile.partner_id._message_log_batch(bodies=bodies, message_type="sms")
+        self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
+        return self - with_mobile
+
+    def _sms_number(self):
+        self.ensure_one()
+        number = self.payer_id.mobile or self.partner_id.mobile
+        return number and self.partner_id._phone_format(number=number) or number
 
     def _schedule_calls(self):
         """One call activity per client, for whoever acts, with the payer's number."""

@@ -10,9 +10,8 @@ from .common import CabinetTestMixin
 TODAY = date(2026, 6, 30)
 
 
-@tagged("post_install", "-at_install")
-class TestDunningRun(CabinetTestMixin, AccountTestInvoicingCommon):
-    """The daily run end to end, on real posted invoices."""
+class DunningRunCase(CabinetTestMixin, AccountTestInvoicingCommon):
+    """Posted invoices of a client with a payer card, and helpers to run the dunning."""
 
     @classmethod
     def setUpClass(cls):
@@ -72,6 +71,11 @@ class TestDunningRun(CabinetTestMixin, AccountTestInvoicingCommon):
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=invoice.ids
         ).create({"amount": amount, "payment_date": TODAY})._create_payments()
+
+
+@tagged("post_install", "-at_install")
+class TestDunningRun(DunningRunCase):
+    """The daily run end to end, on real posted invoices."""
 
     def test_manual_mode_proposes_one_reminder_listing_all_overdue_invoices(self):
         late = self._invoice(300, 12)

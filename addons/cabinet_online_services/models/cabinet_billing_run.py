@@ -213,7 +213,13 @@ class CabinetBillingRun(models.Model):
         return to_send.action_send_and_print()
 
     def _letter_domain(self):
-        domain = [("company_id", "=", self.company_id.id), ("state", "in", BILLABLE_STATES)]
+        domain = [
+            ("company_id", "=", self.company_id.id),
+            ("state", "in", BILLABLE_STATES),
+            "|",
+            ("state", "!=", letter_states.TERMINATED),
+            ("line_ids.billing_done", "=", False),
+        ]
         if self.letter_ids:
             domain.append(("id", "in", self.letter_ids.ids))
         return domain
@@ -279,8 +285,15 @@ class CabinetBillingRun(models.Model):
              "payment_term_id", "name"],
             order="partner_id, id",
         )  # fmt: skip
-        letters = letters.try_lock_for_update().sorted(lambda letter: (letter.partner_id.id,
-                                                                       letter.id))  # fmt: skip
+        locked = letters.try_lock_for_update()
+        self._report(
+            [
+                (letter, letter.partner_id, "locked",
+                 self.env._("Being changed by someone else: billed by the next run."))
+                for letter in letters - locked
+            ]
+        )  # fmt: skip
+        letters = locked.sorted(lambda letter: (letter.partner_id.id, letter.id))
         billable = letters.filtered(lambda letter: letter._is_billable())
         self._report(
             [

@@ -17,6 +17,7 @@ class CabinetBillingRunIssue(models.Model):
         [
             ("suspended", "Suspended letter"),
             ("usage_without_letter", "Usage without a letter"),
+            ("locked", "Being changed"),
             ("error", "Error"),
         ],
         required=True,

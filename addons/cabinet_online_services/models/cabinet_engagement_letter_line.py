@@ -75,6 +75,13 @@ class CabinetEngagementLetterLine(models.Model):
         copy=False,
         help="Last day of the last period invoiced (or skipped) for this service.",
     )
+    billing_done = fields.Boolean(
+        compute="_compute_billing_done",
+        store=True,
+        index=True,
+        help="The service has ended and every day of it is billed (and any day billed beyond "
+        "its end credited): billing runs no longer look at it.",
+    )
     amendment_id = fields.Many2one(
         "cabinet.engagement.amendment", string="Added by", readonly=True, index="btree_not_null"
     )
@@ -106,6 +113,20 @@ class CabinetEngagementLetterLine(models.Model):
         for line in self:
             ends = [day for day in (last_ends.get(line._origin), line.billing_skipped_until) if day]
             line.billed_until = max(ends) if ends else False
+
+    @api.depends("date_end", "billed_until", "billed_period_ids.kind", "billed_period_ids.date_to")
+    def _compute_billing_done(self):
+        for line in self:
+            if not (line.date_end and line.billed_until and line.billed_until >= line.date_end):
+                line.billing_done = False
+                continue
+            credited = {p.period_start for p in line.billed_period_ids if p.kind == "credit"}
+            line.billing_done = not any(
+                period.kind == "charge"
+                and period.date_to > line.date_end
+                and period.period_start not in credited
+                for period in line.billed_period_ids
+            )
 
     @api.depends("letter_id.start_date")
     def _compute_date_start(self):

@@ -126,6 +126,7 @@ class TestBillingRun(OnlineServicesCase):
             start_date="2026-10-01", billing_timing="arrears", payment_term_id=False
         )
         letter.terminate("2026-11-10", "Cessation d'activité")
+        self.assertFalse(any(letter.line_ids.mapped("billing_done")), "November not billed")
         run, _result = self._bill("2026-12-01", letter_ids=letter.ids)
         self.assertEqual(
             sorted(run.invoice_ids.mapped("amount_untaxed")), [50.0, 150.0],
@@ -133,6 +134,9 @@ class TestBillingRun(OnlineServicesCase):
         )  # fmt: skip
         _run, again = self._bill("2027-03-01", letter_ids=letter.ids)
         self.assertFalse(again["invoice_ids"], "nothing after the termination")
+        self.assertTrue(all(letter.line_ids.mapped("billing_done")))
+        self.assertNotIn(self.other_client, self.Run.create({})._partners_to_bill(),
+                         "a letter fully billed is no longer looked at")  # fmt: skip
 
     def test_termination_after_billing_in_advance_gives_the_unused_days_back(self):
         self._bill("2026-11-25")
@@ -140,6 +144,7 @@ class TestBillingRun(OnlineServicesCase):
         run, _result = self._bill("2026-12-25")
         self.assertEqual(run.invoice_ids.move_type, "out_refund")
         self.assertEqual(run.invoice_ids.amount_untaxed, 150 - 48.39, "21 days of 31 back")
+        self.assertTrue(all(self.letter.line_ids.mapped("billing_done")), "credited: done")
 
     def test_a_suspended_letter_is_reported_and_its_suspension_never_billed(self):
         self.letter.action_suspend()
