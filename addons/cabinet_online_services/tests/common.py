@@ -152,3 +152,13 @@ class OnlineServicesCase(CabinetTestMixin, TransactionCase):
         letter.action_send()
         letter.action_sign()
         letter.action_activate()
+
+    @classmethod
+    def _setup_billable_letter(cls, start_date="2026-12-01"):
+        """The client's letter, paid by direct debit with a valid mandate, active from
+        ``start_date`` with all its services."""
+        cls._setup_letters()
+        cls._valid_mandate(cls.client)
+        cls.letter.start_date = start_date
+        cls.letter.line_ids.date_start = start_date
+        cls._activate(cls.letter)

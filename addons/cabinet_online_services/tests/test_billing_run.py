@@ -19,11 +19,7 @@ class TestBillingRun(OnlineServicesCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._setup_letters()
-        cls._valid_mandate(cls.client)
-        cls.letter.start_date = "2026-12-01"
-        cls.letter.line_ids.date_start = "2026-12-01"
-        cls._activate(cls.letter)
+        cls._setup_billable_letter()
         cls.Run = cls.env["cabinet.billing.run"]
 
     def _bill(self, day, **kwargs):
@@ -241,11 +237,7 @@ class TestBillingRunAccess(OnlineServicesCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._setup_letters()
-        cls._valid_mandate(cls.client)
-        cls.letter.start_date = "2026-12-01"
-        cls.letter.line_ids.date_start = "2026-12-01"
-        cls._activate(cls.letter)
+        cls._setup_billable_letter()
         cls.accountant = cls.manager
         cls.accountant.sudo().group_ids = [(4, cls.env.ref("account.group_account_invoice").id)]
         cls.billing_run = (

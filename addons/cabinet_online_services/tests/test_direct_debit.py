@@ -19,8 +19,7 @@ class TestDirectDebit(OnlineServicesCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._setup_letters()
-        cls._valid_mandate(cls.client)
+        cls._setup_billable_letter()
         bank = cls.env["res.bank"].create({"name": "Société Générale", "bic": "SOGEFRPPXXX"})
         cls.bank_journal = cls.env["account.journal"].create(
             {
@@ -44,9 +43,6 @@ class TestDirectDebit(OnlineServicesCase):
                 Command.create({"payment_method_id": sdd.id})
             ]
         cls.sdd_mode.write({"bank_account_link": "fixed", "fixed_journal_id": cls.bank_journal.id})
-        cls.letter.write({"start_date": "2026-12-01"})
-        cls.letter.line_ids.date_start = "2026-12-01"
-        cls._activate(cls.letter)
 
     def _bill(self, day, letter=None):
         result = self.env["cabinet.billing.run"].run_billing(
