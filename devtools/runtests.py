@@ -85,7 +85,10 @@ def junit_counts(path):
 
 def plain_part(report, workdir):
     banner("Plain-Python rules (no Odoo)")
-    ensure_requirements(REQUIREMENTS, ["pytest", "hypothesis", "ruff", "pylint_odoo", "polib"])
+    ensure_requirements(
+        REQUIREMENTS,
+        ["pytest", "hypothesis", "ruff", "pylint_odoo", "polib", "lxml", "facturx", "saxonche"],
+    )
     junit = Path(workdir) / "plain.xml"
     run(
         [

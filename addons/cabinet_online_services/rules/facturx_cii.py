@@ -1,0 +1,300 @@
+"""The CII XML of a Factur-X invoice at the EN 16931 profile, with the French CTC mentions.
+
+Plain Python over dataclasses, so the XML is built and checked without a database: the
+Odoo side only fills an ``Invoice``. What the French rules add to EN 16931: the billing mode
+(BT-23, e.g. ``S1`` for services), the 9-digit SIREN as legal registration (scheme 0002), the
+electronic addresses of seller and buyer (BT-34/BT-49, scheme 0225 for the SIREN), and the
+notes of the B2B payment mentions of Code de commerce L441-9: recovery indemnity (PMT), late
+penalties (PMD) and discount or its absence (AAB).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from lxml import etree
+
+RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+UDT = "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"
+QDT = "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"
+NSMAP = {"rsm": RSM, "ram": RAM, "udt": UDT, "qdt": QDT}
+EN16931 = "urn:cen.eu:en16931:2017"
+
+INVOICE = "380"
+CREDIT_NOTE = "381"
+# Billing modes of the French CTC (BT-23): B = goods, S = services, M = mixed; 1 = invoice
+# to pay, 2 = already paid, 4 = final invoice after down payments.
+SIREN_SCHEME = "0002"
+SIREN_ADDRESS_SCHEME = "0225"
+EMAIL_SCHEME = "EM"
+CENT = Decimal("0.01")
+
+
+def amount(value):
+    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Party:
+    name: str
+    country: str
+    siren: str = ""
+    vat: str = ""
+    street: str = ""
+    street2: str = ""
+    zip: str = ""
+    city: str = ""
+    electronic_address: str = ""
+    electronic_scheme: str = SIREN_ADDRESS_SCHEME
+    email: str = ""
+
+
+@dataclass
+class Tax:
+    """A VAT category of a line or of the breakdown: ``category`` S (standard), Z (zero),
+    E (exempt, with a reason), AE (reverse charge), K (intra-EU), O (outside scope)."""
+
+    category: str
+    rate: Decimal = Decimal(0)
+    exemption_reason: str = ""
+    exemption_code: str = ""
+
+
+@dataclass
+class Line:
+    name: str
+    quantity: Decimal
+    unit_price: Decimal
+    tax: Tax
+    unit_code: str = "C62"
+    description: str = ""
+    gross_price: Decimal | None = None
+
+    @property
+    def total(self):
+        return amount(Decimal(str(self.quantity)) * Decimal(str(self.unit_price)))
+
+
+@dataclass
+class Invoice:
+    number: str
+    type_code: str
+    issue_date: date
+    currency: str
+    seller: Party
+    buyer: Party
+    lines: list
+    billing_mode: str = "S1"
+    due_date: date | None = None
+    payment_means_code: str = "30"
+    payee_iban: str = ""
+    payee_bic: str = ""
+    creditor_id: str = ""
+    mandate_reference: str = ""
+    debtor_iban: str = ""
+    payment_reference: str = ""
+    payment_terms: str = ""
+    buyer_reference: str = ""
+    purchase_order: str = ""
+    preceding_invoice: str = ""
+    preceding_invoice_date: date | None = None
+    prepaid_amount: Decimal = Decimal(0)
+    delivery_date: date | None = None
+    notes: dict = field(default_factory=dict)
+
+
+def tax_breakdown(lines):
+    """{(category, rate, reason, code): basis} of the lines, in order of appearance."""
+    breakdown = {}
+    for line in lines:
+        tax = line.tax
+        key = (tax.category, Decimal(str(tax.rate)), tax.exemption_reason, tax.exemption_code)
+        breakdown[key] = breakdown.get(key, Decimal(0)) + line.total
+    return breakdown
+
+
+def totals(invoice):
+    """(line total, tax total, grand total, due) with the VAT computed per category."""
+    breakdown = tax_breakdown(invoice.lines)
+    line_total = sum((line.total for line in invoice.lines), Decimal(0))
+    tax_total = sum((amount(basis * rate / 100) for (_c, rate, _r, _e), basis
+                     in breakdown.items()), Decimal(0))  # fmt: skip
+    grand_total = line_total + tax_total
+    return line_total, tax_total, grand_total, grand_total - amount(invoice.prepaid_amount)
+
+
+def _sub(parent, tag, text=None, **attrib):
+    prefix, name = tag.split(":")
+    element = etree.SubElement(parent, f"{{{NSMAP[prefix]}}}{name}", attrib)
+    if text is not None:
+        element.text = str(text)
+    return element
+
+
+def _date(parent, tag, day):
+    wrapper = _sub(parent, tag)
+    _sub(wrapper, "udt:DateTimeString", day.strftime("%Y%m%d"), format="102")
+
+
+def _party(parent, tag, party):
+    element = _sub(parent, tag)
+    _sub(element, "ram:Name", party.name)
+    if party.siren:
+        organization = _sub(element, "ram:SpecifiedLegalOrganization")
+        _sub(organization, "ram:ID", party.siren, schemeID=SIREN_SCHEME)
+    address = _sub(element, "ram:PostalTradeAddress")
+    if party.zip:
+        _sub(address, "ram:PostcodeCode", party.zip)
+    if party.street:
+        _sub(address, "ram:LineOne", party.street)
+    if party.street2:
+        _sub(address, "ram:LineTwo", party.street2)
+    if party.city:
+        _sub(address, "ram:CityName", party.city)
+    _sub(address, "ram:CountryID", party.country)
+    if party.electronic_address:
+        uri = _sub(element, "ram:URIUniversalCommunication")
+        _sub(uri, "ram:URIID", party.electronic_address, schemeID=party.electronic_scheme)
+    if party.vat:
+        registration = _sub(element, "ram:SpecifiedTaxRegistration")
+        _sub(registration, "ram:ID", party.vat, schemeID="VA")
+    return element
+
+
+def _rate_text(rate):
+    """20 -> "20", 5.5 -> "5.5", 0 -> "0"."""
+    text = f"{Decimal(str(rate)):.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _tax(parent, tax, basis=None, calculated=None):
+    """An ApplicableTradeTax of a line (``tax`` only) or of the VAT breakdown."""
+    element = _sub(parent, "ram:ApplicableTradeTax")
+    if calculated is not None:
+        _sub(element, "ram:CalculatedAmount", calculated)
+    _sub(element, "ram:TypeCode", "VAT")
+    if tax.exemption_reason and basis is not None:
+        _sub(element, "ram:ExemptionReason", tax.exemption_reason)
+    if basis is not None:
+        _sub(element, "ram:BasisAmount", basis)
+    _sub(element, "ram:CategoryCode", tax.category)
+    if tax.exemption_code and basis is not None:
+        _sub(element, "ram:ExemptionReasonCode", tax.exemption_code)
+    if tax.category != "O":
+        _sub(element, "ram:RateApplicablePercent", _rate_text(tax.rate))
+    return element
+
+
+def _document(root, invoice):
+    context = _sub(root, "rsm:ExchangedDocumentContext")
+    process = _sub(context, "ram:BusinessProcessSpecifiedDocumentContextParameter")
+    _sub(process, "ram:ID", invoice.billing_mode)
+    guideline = _sub(context, "ram:GuidelineSpecifiedDocumentContextParameter")
+    _sub(guideline, "ram:ID", EN16931)
+    document = _sub(root, "rsm:ExchangedDocument")
+    _sub(document, "ram:ID", invoice.number)
+    _sub(document, "ram:TypeCode", invoice.type_code)
+    _date(document, "ram:IssueDateTime", invoice.issue_date)
+    for subject, content in invoice.notes.items():
+        note = _sub(document, "ram:IncludedNote")
+        _sub(note, "ram:Content", content)
+        _sub(note, "ram:SubjectCode", subject)
+
+
+def _line_item(transaction, index, line):
+    item = _sub(transaction, "ram:IncludedSupplyChainTradeLineItem")
+    line_document = _sub(item, "ram:AssociatedDocumentLineDocument")
+    _sub(line_document, "ram:LineID", index)
+    product = _sub(item, "ram:SpecifiedTradeProduct")
+    _sub(product, "ram:Name", line.name)
+    if line.description:
+        _sub(product, "ram:Description", line.description)
+    agreement = _sub(item, "ram:SpecifiedLineTradeAgreement")
+    net = _sub(agreement, "ram:NetPriceProductTradePrice")
+    _sub(net, "ram:ChargeAmount", f"{Decimal(str(line.unit_price)):f}")
+    delivery = _sub(item, "ram:SpecifiedLineTradeDelivery")
+    _sub(delivery, "ram:BilledQuantity", f"{Decimal(str(line.quantity)):f}",
+         unitCode=line.unit_code)  # fmt: skip
+    settlement = _sub(item, "ram:SpecifiedLineTradeSettlement")
+    _tax(settlement, line.tax)
+    summation = _sub(settlement, "ram:SpecifiedTradeSettlementLineMonetarySummation")
+    _sub(summation, "ram:LineTotalAmount", line.total)
+
+
+def _agreement_and_delivery(transaction, invoice):
+    agreement = _sub(transaction, "ram:ApplicableHeaderTradeAgreement")
+    if invoice.buyer_reference:
+        _sub(agreement, "ram:BuyerReference", invoice.buyer_reference)
+    _party(agreement, "ram:SellerTradeParty", invoice.seller)
+    _party(agreement, "ram:BuyerTradeParty", invoice.buyer)
+    if invoice.purchase_order:
+        order = _sub(agreement, "ram:BuyerOrderReferencedDocument")
+        _sub(order, "ram:IssuerAssignedID", invoice.purchase_order)
+    delivery = _sub(transaction, "ram:ApplicableHeaderTradeDelivery")
+    if invoice.delivery_date:
+        event = _sub(delivery, "ram:ActualDeliverySupplyChainEvent")
+        _date(event, "ram:OccurrenceDateTime", invoice.delivery_date)
+
+
+def _payment_means(settlement, invoice):
+    means = _sub(settlement, "ram:SpecifiedTradeSettlementPaymentMeans")
+    _sub(means, "ram:TypeCode", invoice.payment_means_code)
+    if invoice.debtor_iban:
+        debtor = _sub(means, "ram:PayerPartyDebtorFinancialAccount")
+        _sub(debtor, "ram:IBANID", invoice.debtor_iban)
+    if invoice.payee_iban:
+        account = _sub(means, "ram:PayeePartyCreditorFinancialAccount")
+        _sub(account, "ram:IBANID", invoice.payee_iban)
+        if invoice.payee_bic:
+            institution = _sub(means, "ram:PayeeSpecifiedCreditorFinancialInstitution")
+            _sub(institution, "ram:BICID", invoice.payee_bic)
+
+
+def _settlement(transaction, invoice):
+    settlement = _sub(transaction, "ram:ApplicableHeaderTradeSettlement")
+    if invoice.creditor_id:
+        _sub(settlement, "ram:CreditorReferenceID", invoice.creditor_id)
+    if invoice.payment_reference:
+        _sub(settlement, "ram:PaymentReference", invoice.payment_reference)
+    _sub(settlement, "ram:InvoiceCurrencyCode", invoice.currency)
+    _payment_means(settlement, invoice)
+    for (category, rate, reason, code), basis in tax_breakdown(invoice.lines).items():
+        _tax(settlement, Tax(category, rate, reason, code), basis=amount(basis),
+             calculated=amount(basis * rate / 100))  # fmt: skip
+    if invoice.payment_terms or invoice.due_date or invoice.mandate_reference:
+        terms = _sub(settlement, "ram:SpecifiedTradePaymentTerms")
+        if invoice.payment_terms:
+            _sub(terms, "ram:Description", invoice.payment_terms)
+        if invoice.due_date:
+            _date(terms, "ram:DueDateDateTime", invoice.due_date)
+        if invoice.mandate_reference:
+            _sub(terms, "ram:DirectDebitMandateID", invoice.mandate_reference)
+    line_total, tax_total, grand_total, due = totals(invoice)
+    summation = _sub(settlement, "ram:SpecifiedTradeSettlementHeaderMonetarySummation")
+    _sub(summation, "ram:LineTotalAmount", line_total)
+    _sub(summation, "ram:TaxBasisTotalAmount", line_total)
+    _sub(summation, "ram:TaxTotalAmount", tax_total, currencyID=invoice.currency)
+    _sub(summation, "ram:GrandTotalAmount", grand_total)
+    if invoice.prepaid_amount:
+        _sub(summation, "ram:TotalPrepaidAmount", amount(invoice.prepaid_amount))
+    _sub(summation, "ram:DuePayableAmount", due)
+    if invoice.preceding_invoice:
+        preceding = _sub(settlement, "ram:InvoiceReferencedDocument")
+        _sub(preceding, "ram:IssuerAssignedID", invoice.preceding_invoice)
+        if invoice.preceding_invoice_date:
+            formatted = _sub(preceding, "ram:FormattedIssueDateTime")
+            _sub(formatted, "qdt:DateTimeString",
+                 invoice.preceding_invoice_date.strftime("%Y%m%d"), format="102")  # fmt: skip
+
+
+def build_cii(invoice):
+    """The CII XML (bytes) of ``invoice`` at the EN 16931 profile."""
+    root = etree.Element(f"{{{RSM}}}CrossIndustryInvoice", nsmap=NSMAP)
+    _document(root, invoice)
+    transaction = _sub(root, "rsm:SupplyChainTradeTransaction")
+    for index, line in enumerate(invoice.lines, start=1):
+        _line_item(transaction, index, line)
+    _agreement_and_delivery(transaction, invoice)
+    _settlement(transaction, invoice)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

