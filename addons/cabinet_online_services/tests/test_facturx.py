@@ -1,0 +1,74 @@
+from stdnum import luhn
+
+from odoo.tests import tagged
+
+from ..rules import facturx_cii, facturx_validation
+from .common import OnlineServicesCase
+
+
+@tagged("post_install", "-at_install")
+class TestFacturX(OnlineServicesCase):
+    """The Factur-X XML of the invoices of a billing run, checked inside Odoo against the
+    Factur-X XSD, the EN 16931 schematron and the French CTC schematron."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # French invoices are accounted in euros (BR-FR-CO-12).
+        if cls.company.currency_id != cls.env.ref("base.EUR"):
+            cls.company.currency_id = cls.env.ref("base.EUR")
+        cls._setup_billable_letter()
+        siren = "82305401" + luhn.calc_check_digit("82305401")
+        cls.company.partner_id.write(
+            {
+                "company_registry": siren + "00012"[:4] + luhn.calc_check_digit(siren + "0001"),
+                "street": "1 rue de la Paix",
+                "zip": "75002",
+                "city": "Paris",
+            }
+        )
+        cls.company.partner_id.vat = f"FR{(12 + 3 * (int(siren) % 97)) % 97:02d}{siren}"
+        cls.client.write({"street": "3 place du Marché", "zip": "69001", "city": "Lyon"})
+        vat_20 = cls.env["account.tax"].search(
+            [("company_id", "=", cls.company.id), ("type_tax_use", "=", "sale"),
+             ("amount", "=", 20), ("amount_type", "=", "percent")], limit=1,
+        )  # fmt: skip
+        (cls.dashboard | cls.payroll).taxes_id = vat_20
+
+    def _invoice(self):
+        result = self.env["cabinet.billing.run"].run_billing("2026-11-25")
+        return self.env["account.move"].browse(result["invoice_ids"])
+
+    def test_stdnum_reads_its_data_files_inside_odoo(self):
+        import facturx  # noqa: PLC0415 - the import that used to fail inside Odoo
+        from stdnum import iban  # noqa: PLC0415
+
+        self.assertTrue(iban.is_valid("FR7630006000011234567890189"))
+        self.assertTrue(facturx.xml_check_xsd)
+
+    def test_a_billing_run_invoice_passes_every_check(self):
+        invoice = self._invoice()
+        self.maxDiff = None
+        self.assertEqual(invoice._cabinet_facturx_problems(), [])
+        xml = invoice._cabinet_facturx_xml().decode()
+        self.assertIn("<ram:TypeCode>59</ram:TypeCode>", xml, "SEPA direct debit")
+        self.assertIn(self.client.siren, xml)
+        self.assertIn("PMT", xml)
+
+    def test_a_credit_note_passes_every_check(self):
+        self._invoice()
+        self.letter.terminate("2026-12-10", "Départ du client")
+        result = self.env["cabinet.billing.run"].run_billing("2026-12-25")
+        refund = self.env["account.move"].browse(result["invoice_ids"])
+        self.assertEqual(refund.move_type, "out_refund")
+        self.assertEqual(refund._cabinet_facturx_problems(), [])
+        xml = refund._cabinet_facturx_xml().decode()
+        self.assertIn("<ram:TypeCode>381</ram:TypeCode>", xml)
+        self.assertIn(refund._cabinet_credited_invoice().name, xml)
+
+    def test_a_siret_in_place_of_a_siren_is_caught(self):
+        invoice = self._invoice()
+        data = invoice._cabinet_facturx_invoice()
+        data.buyer.siren = self.client.company_registry
+        problems = facturx_validation.problems(facturx_cii.build_cii(data))
+        self.assertTrue(any("BR-FR" in rule for rule, _text in problems), problems)
