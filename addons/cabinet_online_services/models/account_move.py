@@ -243,3 +243,105 @@ class AccountMove(models.Model):
     def _cabinet_facturx_problems(self):
         """What the Factur-X XSD and the EN 16931 and French schematrons reject."""
         return facturx_validation.problems(self._cabinet_facturx_xml())
+
+    def _cabinet_facturx_missing(self):
+        """{invoice: [what the French rules require and the invoice lacks]}, in the user's
+        language; an invoice missing nothing is not listed."""
+        missing = {}
+        for move in self:
+            seller = move.company_id.partner_id
+            buyer = move.commercial_partner_id
+            problems = []
+            if move.state != "posted" or move.move_type not in ("out_invoice", "out_refund"):
+                problems.append(self.env._("it is not a posted customer invoice or credit note"))
+            if not seller.siren:
+                problems.append(self.env._("the SIREN of %(company)s", company=seller.name))
+            if not seller.vat:
+                problems.append(self.env._("the VAT number of %(company)s", company=seller.name))
+            if buyer.country_id.code == "FR" and buyer.is_company and not buyer.siren:
+                problems.append(self.env._("the SIREN of the client %(client)s",
+                                           client=buyer.name))  # fmt: skip
+            if not (buyer.street and buyer.zip and buyer.city):
+                problems.append(self.env._("the address of the client %(client)s",
+                                           client=buyer.name))  # fmt: skip
+            if move.payment_mode_id.payment_method_id.code == SDD_METHOD_CODE and (
+                not move.mandate_id.partner_bank_id
+            ):
+                problems.append(self.env._("the client's bank account and SEPA mandate"))
+            if problems:
+                missing[move] = problems
+        return missing
+
+    def _cabinet_check_facturx(self):
+        """Refuse, with the list of what is missing, to issue invoices the rules reject."""
+        missing = self._cabinet_facturx_missing()
+        for move in self - self.browse([move.id for move in missing]):
+            problems = move._cabinet_facturx_problems()
+            if problems:
+                missing[move] = [f"{rule}: {text}" for rule, text in problems]
+        if missing:
+            raise UserError(
+                self.env._("These invoices cannot be issued as Factur-X yet:")
+                + "".join(
+                    "\n- "
+                    + self.env._(
+                        "%(invoice)s: missing %(missing)s",
+                        invoice=move.name or move.display_name,
+                        missing="; ".join(problems),
+                    )
+                    for move, problems in missing.items()
+                )
+            )
+
+    def _cabinet_issue_facturx(self):
+        """Issue these invoices as Factur-X: checked, their PDF rendered in one report call
+        and split per invoice, the CII XML built and embedded (PDF/A-3), and both kept as
+        attachments of the invoice. Returns {invoice: attachment of the PDF}."""
+        import facturx  # noqa: PLC0415 - needs stdnum's data files, restored at import
+
+        self._cabinet_check_facturx()
+        streams = self.env["ir.actions.report"]._render_qweb_pdf_prepare_streams(
+            "account.account_invoices", {}, res_ids=self.ids
+        )
+        vals_list = []
+        for move in self:
+            xml = move._cabinet_facturx_xml()
+            pdf = facturx.generate_from_binary(
+                streams[move.id]["stream"].getvalue(), xml, flavor="factur-x",
+                level="en16931", check_xsd=True, lang=(move.partner_id.lang or "fr_FR")[:2],
+            )  # fmt: skip
+            name = move._get_invoice_report_filename()
+            vals_list += [
+                {"name": name, "raw": pdf, "mimetype": "application/pdf",
+                 "res_model": "account.move", "res_id": move.id},
+                {"name": "factur-x.xml", "raw": xml, "mimetype": "application/xml",
+                 "res_model": "account.move", "res_id": move.id},
+            ]  # fmt: skip
+        attachments = self.env["ir.attachment"].create(vals_list)
+        return dict(zip(self, attachments[0::2], strict=True))
+
+    @api.model
+    def get_facturx(self, invoice_ids):
+        """For integrators (XML-RPC): the Factur-X PDF and XML of posted invoices, issued
+        when not yet, as ``[{"id", "name", "filename", "pdf", "xml"}]`` (base64)."""
+        moves = self.browse(invoice_ids)
+        moves.check_access("read")
+        existing = self.env["ir.attachment"].search(
+            [("res_model", "=", "account.move"), ("res_id", "in", moves.ids),
+             ("name", "=", "factur-x.xml")]
+        )  # fmt: skip
+        done = set(existing.mapped("res_id"))
+        (moves.filtered(lambda move: move.id not in done))._cabinet_issue_facturx()
+        attachments = self.env["ir.attachment"].search(
+            [("res_model", "=", "account.move"), ("res_id", "in", moves.ids)], order="id desc"
+        )
+        result = []
+        for move in moves:
+            own = attachments.filtered(lambda attachment, move=move: attachment.res_id == move.id)
+            xml = own.filtered(lambda attachment: attachment.name == "factur-x.xml")[:1]
+            pdf = own.filtered(
+                lambda attachment, move=move: attachment.name == move._get_invoice_report_filename()
+            )[:1]
+            result.append({"id": move.id, "name": move.name, "filename": pdf.name,
+                           "pdf": pdf.datas.decode(), "xml": xml.datas.decode()})  # fmt: skip
+        return result

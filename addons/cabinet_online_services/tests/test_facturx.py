@@ -1,5 +1,8 @@
+import base64
+
 from stdnum import luhn
 
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from ..rules import facturx_cii, facturx_validation
@@ -72,3 +75,34 @@ class TestFacturX(OnlineServicesCase):
         data.buyer.siren = self.client.company_registry
         problems = facturx_validation.problems(facturx_cii.build_cii(data))
         self.assertTrue(any("BR-FR" in rule for rule, _text in problems), problems)
+
+    def test_issue_embeds_the_xml_in_the_invoice_pdf(self):
+        import facturx  # noqa: PLC0415
+
+        invoice = self._invoice()
+        attachment = invoice._cabinet_issue_facturx()[invoice]
+        self.assertTrue(attachment.raw.startswith(b"%PDF"))
+        _filename, xml = facturx.get_xml_from_pdf(attachment.raw, check_xsd=True)
+        self.assertEqual(xml, invoice._cabinet_facturx_xml())
+        [fetched] = self.env["account.move"].get_facturx(invoice.ids)
+        self.assertEqual(base64.b64decode(fetched["xml"]), xml)
+        self.assertEqual(fetched["filename"], attachment.name)
+
+    def test_missing_mentions_are_listed_before_anything_is_issued(self):
+        invoice = self._invoice()
+        self.client.write({"street": False, "company_registry": False, "vat": False})
+        with self.assertRaisesRegex(UserError, "SIREN of the client.*address of the client"):
+            invoice._cabinet_issue_facturx()
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [("res_model", "=", "account.move"), ("res_id", "=", invoice.id),
+                 ("name", "=", "factur-x.xml")]
+            )
+        )  # fmt: skip
+        with self.assertRaisesRegex(UserError, "SIREN du client"):
+            invoice.with_context(lang="fr_FR")._cabinet_issue_facturx()
+
+    def test_a_portal_user_cannot_fetch_invoices(self):
+        invoice = self._invoice()
+        with self.assertRaises(AccessError):
+            self.env["account.move"].with_user(self.portal_user).get_facturx(invoice.ids)
