@@ -116,6 +116,17 @@ class AccountMove(models.Model):
     def _cabinet_facturx_party(self, partner, siren):
         partner = partner.commercial_partner_id
         french = partner.country_id.code == "FR"
+        if partner.einvoice_address:
+            return facturx_cii.Party(
+                name=partner.name, country=partner.country_id.code or "FR",
+                siren=siren if french else "", vat=partner.vat or "",
+                street=partner.street or "", street2=partner.street2 or "",
+                zip=partner.zip or "", city=partner.city or "",
+                electronic_address=partner.einvoice_address,
+                electronic_scheme=facturx_cii.SIREN_ADDRESS_SCHEME
+                if french
+                else facturx_cii.EMAIL_SCHEME,
+            )  # fmt: skip
         return facturx_cii.Party(
             name=partner.name,
             country=partner.country_id.code or "FR",
@@ -213,7 +224,8 @@ class AccountMove(models.Model):
                                                  self.commercial_partner_id.siren),
             "lines": lines,
             "due_date": self.invoice_date_due,
-            "purchase_order": self.ref or "",
+            "purchase_order": self.ref or self.commercial_partner_id.einvoice_commitment or "",
+            "buyer_reference": self.commercial_partner_id.einvoice_service_code or "",
             "payment_reference": self.payment_reference or self.name,
             "notes": self._cabinet_facturx_notes(),
         }  # fmt: skip

@@ -1,4 +1,11 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+EINVOICE_FORMATS = [
+    ("pdf_email", "PDF by email"),
+    ("facturx_email", "Factur-X by email"),
+    ("chorus_pro", "Chorus Pro (public bodies)"),
+]
 
 
 class ResPartner(models.Model):
@@ -15,6 +22,45 @@ class ResPartner(models.Model):
         help="How the software vendor names this client in its usage statements, when it does "
         "not use the SIREN.",
     )
+
+    einvoice_format = fields.Selection(
+        EINVOICE_FORMATS,
+        string="Invoices sent as",
+        default="pdf_email",
+        help="How this client receives its invoices. Anything but a PDF by email needs the date "
+        "the client agreed to it: no format is imposed.",
+    )
+    einvoice_email = fields.Char(
+        string="Invoices to (email)",
+        help="Where invoices are emailed; the payer's email when empty.",
+    )
+    einvoice_address = fields.Char(
+        string="Electronic invoicing address",
+        help="The client's electronic address on its platform (BT-49); its SIREN when empty.",
+    )
+    einvoice_service_code = fields.Char(
+        string="Service code",
+        help="Public bodies: the service code to quote on invoices (Chorus Pro, BT-10).",
+    )
+    einvoice_commitment = fields.Char(
+        string="Commitment number",
+        help="Public bodies: the engagement (commitment) number to quote on invoices (BT-13).",
+    )
+    einvoice_agreed_on = fields.Date(
+        string="Format agreed on", help="The day the client agreed to receive this format."
+    )
+
+    @api.constrains("einvoice_format", "einvoice_agreed_on")
+    def _check_einvoice_agreement(self):
+        for partner in self:
+            if partner.einvoice_format != "pdf_email" and not partner.einvoice_agreed_on:
+                raise ValidationError(
+                    self.env._(
+                        "%(client)s: say when the client agreed to receive its invoices this "
+                        "way; without its agreement, invoices go as a PDF by email.",
+                        client=partner.display_name,
+                    )
+                )
 
     def _compute_engagement_letter_count(self):
         counts = dict(

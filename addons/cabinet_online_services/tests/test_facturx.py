@@ -2,7 +2,7 @@ import base64
 
 from stdnum import luhn
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from ..rules import facturx_cii, facturx_validation
@@ -106,3 +106,22 @@ class TestFacturX(OnlineServicesCase):
         invoice = self._invoice()
         with self.assertRaises(AccessError):
             self.env["account.move"].with_user(self.portal_user).get_facturx(invoice.ids)
+
+    def test_a_format_needs_the_client_agreement_and_feeds_the_invoice(self):
+        with self.assertRaisesRegex(ValidationError, "agreed"):
+            self.client.einvoice_format = "facturx_email"
+        self.client.write(
+            {
+                "einvoice_format": "chorus_pro",
+                "einvoice_agreed_on": "2026-11-01",
+                "einvoice_service_code": "SERVICE-COMPTA",
+                "einvoice_commitment": "EJ-2026-000123",
+                "einvoice_address": "552032534_COMPTA",
+            }
+        )
+        invoice = self._invoice()
+        xml = invoice._cabinet_facturx_xml().decode()
+        self.assertIn("<ram:BuyerReference>SERVICE-COMPTA</ram:BuyerReference>", xml)
+        self.assertIn("EJ-2026-000123", xml)
+        self.assertIn("552032534_COMPTA", xml)
+        self.assertEqual(invoice._cabinet_facturx_problems(), [])
