@@ -26,6 +26,7 @@
         "views/cabinet_terms_views.xml",
         "views/cabinet_billing_run_views.xml",
         "views/account_payment_views.xml",
+        "views/cabinet_einvoice_batch_views.xml",
         "wizards/cabinet_direct_debit_reject_views.xml",
         "views/portal_templates.xml",
         "views/menus.xml",

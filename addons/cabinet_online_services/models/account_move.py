@@ -312,14 +312,12 @@ class AccountMove(models.Model):
         import facturx  # noqa: PLC0415 - needs stdnum's data files, restored at import
 
         self._cabinet_check_facturx()
-        streams = self.env["ir.actions.report"]._render_qweb_pdf_prepare_streams(
-            "account.account_invoices", {}, res_ids=self.ids
-        )
+        pdfs = self._cabinet_invoice_pdfs()
         vals_list = []
         for move in self:
             xml = move._cabinet_facturx_xml()
             pdf = facturx.generate_from_binary(
-                streams[move.id]["stream"].getvalue(), xml, flavor="factur-x",
+                pdfs[move], xml, flavor="factur-x",
                 level="en16931", check_xsd=True, lang=(move.partner_id.lang or "fr_FR")[:2],
             )  # fmt: skip
             name = move._get_invoice_report_filename()
@@ -331,6 +329,52 @@ class AccountMove(models.Model):
             ]  # fmt: skip
         attachments = self.env["ir.attachment"].create(vals_list)
         return dict(zip(self, attachments[0::2], strict=True))
+
+    def _cabinet_invoice_pdfs(self):
+        """{invoice: PDF bytes} from one call of Odoo's invoice report, split per invoice."""
+        streams = self.env["ir.actions.report"]._render_qweb_pdf_prepare_streams(
+            "account.account_invoices", {}, res_ids=self.ids
+        )
+        return {move: streams[move.id]["stream"].getvalue() for move in self}
+
+    def _cabinet_render_invoice_pdfs(self):
+        """{invoice: attachment of its plain PDF}, rendered in one report call."""
+        pdfs = self._cabinet_invoice_pdfs()
+        attachments = self.env["ir.attachment"].create(
+            [
+                {"name": move._get_invoice_report_filename(), "raw": pdfs[move],
+                 "mimetype": "application/pdf", "res_model": "account.move", "res_id": move.id}
+                for move in self
+            ]
+        )  # fmt: skip
+        return dict(zip(self, attachments, strict=True))
+
+    def _cabinet_einvoice_route(self):
+        """How and where this invoice goes: the client's format if it agreed to one (a PDF
+        by email otherwise), to its invoicing email, else its payer's, else its own."""
+        self.ensure_one()
+        client = self.commercial_partner_id
+        einvoice_format = client.einvoice_format if client.einvoice_agreed_on else "pdf_email"
+        if einvoice_format == "chorus_pro":
+            destination = "Chorus Pro " + (client.einvoice_service_code or client.siren or "")
+        else:
+            payer = client.sudo().payer_id
+            destination = client.einvoice_email or payer.email or client.email or ""
+        return {"einvoice_format": einvoice_format or "pdf_email", "destination": destination}
+
+    def action_cabinet_send_einvoices(self):
+        """Send the selected invoices as their clients agreed, in the background."""
+        batch = self.env["cabinet.einvoice.batch"]._queue(self)
+        if not batch:
+            raise UserError(
+                self.env._("These invoices are already sent or being sent, or not posted.")
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "cabinet.einvoice.batch",
+            "res_id": batch.id,
+            "view_mode": "form",
+        }
 
     @api.model
     def get_facturx(self, invoice_ids):

@@ -189,28 +189,24 @@ class CabinetBillingRun(models.Model):
         return True
 
     def _send_invoices(self):
-        """Hand the posted invoices not sent yet to Odoo's batch sending: its cron renders
-        and sends them in the background, never in the billing transaction."""
-        to_send = self.invoice_ids.filtered(
-            lambda move: move.state == "posted" and not move.is_move_sent and not move.sending_data
-        )
-        if to_send:
-            to_send.sending_data = {
-                "author_user_id": self.user_id.id,
-                "author_partner_id": self.user_id.partner_id.id,
-            }
-            self.env.ref("account.ir_cron_account_move_send")._trigger()
-        return to_send
+        """Queue the posted invoices not sent yet for sending as each client agreed; a cron
+        renders and sends them, never in the billing transaction."""
+        return self.env["cabinet.einvoice.batch"]._queue(self.invoice_ids, billing_run=self)
 
     def action_send_invoices(self):
-        """Send the run's posted invoices with Odoo's Send wizard (in the background)."""
+        """Send the run's posted invoices as each client agreed, in the background."""
         self.ensure_one()
-        to_send = self.invoice_ids.filtered(
-            lambda move: move.state == "posted" and not move.is_move_sent
-        )
-        if not to_send:
-            raise UserError(self.env._("All the posted invoices of this run are already sent."))
-        return to_send.action_send_and_print()
+        batch = self._send_invoices()
+        if not batch:
+            raise UserError(
+                self.env._("All the posted invoices of this run are already sent or being sent.")
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "cabinet.einvoice.batch",
+            "res_id": batch.id,
+            "view_mode": "form",
+        }
 
     def _letter_domain(self):
         domain = [

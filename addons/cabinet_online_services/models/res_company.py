@@ -29,8 +29,8 @@ class ResCompany(models.Model):
 
     online_services_auto_send = fields.Boolean(
         string="Send online services invoices",
-        help="Once a run is done, its posted invoices are handed to Odoo's batch sending, "
-        "which renders and sends them in the background, outside the billing transaction.",
+        help="Once a run is done, its posted invoices are sent as each client agreed (PDF or "
+        "Factur-X by email), in the background, outside the billing transaction.",
     )
     online_services_debit_lead_days = fields.Integer(
         string="Prepare direct debits (days before due date)",

@@ -10,3 +10,4 @@ from . import test_billing_run
 from . import test_usage_import
 from . import test_direct_debit
 from . import test_facturx
+from . import test_einvoice_batch

@@ -219,17 +219,19 @@ class TestBillingRun(OnlineServicesCase):
         with self.assertRaisesRegex(UserError, "Only a draft billing run"):
             run.action_queue()
 
-    def test_invoices_are_sent_in_the_background_after_the_run(self):
+    def test_invoices_are_queued_for_sending_after_the_run(self):
         self.company.online_services_auto_send = True
         run, _result = self._bill("2026-11-25")
-        self.assertTrue(run.invoice_ids.sending_data, "handed to Odoo's batch sending")
-        self.assertFalse(run.invoice_ids.is_move_sent, "nothing rendered in the run")
+        batch = self.env["cabinet.einvoice.batch"].search([("billing_run_id", "=", run.id)])
+        self.assertEqual(batch.line_ids.move_id, run.invoice_ids)
+        self.assertEqual(batch.line_ids.state, "to_send", "nothing rendered in the run")
+        self.assertFalse(run.invoice_ids.is_move_sent)
         trigger = self.env["ir.cron.trigger"].search(
-            [("cron_id", "=", self.env.ref("account.ir_cron_account_move_send").id)]
+            [("cron_id", "=", self.env.ref("cabinet_online_services.ir_cron_send_einvoices").id)]
         )
         self.assertTrue(trigger)
-        action = run.action_send_invoices()
-        self.assertEqual(action["res_model"], "account.move.send.wizard")
+        with self.assertRaisesRegex(UserError, "already sent"):
+            run.action_send_invoices()
 
 
 @tagged("post_install", "-at_install")

@@ -1,0 +1,186 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+
+from .res_partner import EINVOICE_FORMATS
+
+SEND_CHUNK = 100
+
+
+class CabinetEinvoiceBatch(models.Model):
+    """Invoices issued and sent together (e.g. those of a billing run), each the way its
+    client agreed to, with what was sent where and what failed and why.
+
+    Sending runs in a cron, chunk by chunk with a commit after each, never in the user's
+    request; the PDFs of a chunk come from one report call.
+    """
+
+    _name = "cabinet.einvoice.batch"
+    _description = "Invoice sending"
+    _order = "id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    user_id = fields.Many2one("res.users", default=lambda self: self.env.user, readonly=True)
+    billing_run_id = fields.Many2one("cabinet.billing.run", readonly=True, index="btree_not_null")
+    line_ids = fields.One2many("cabinet.einvoice.batch.line", "batch_id", readonly=True)
+    state = fields.Selection(
+        [("queued", "Queued"), ("done", "Done")], default="queued", required=True, readonly=True
+    )
+    sent_count = fields.Integer(compute="_compute_counts")
+    failed_count = fields.Integer(compute="_compute_counts")
+
+    @api.depends("create_date")
+    def _compute_name(self):
+        for batch in self:
+            batch.name = self.env._(
+                "Sending of %(date)s",
+                date=fields.Datetime.to_string(batch.create_date or fields.Datetime.now())[:16],
+            )
+
+    @api.depends("line_ids.state")
+    def _compute_counts(self):
+        for batch in self:
+            batch.sent_count = len(batch.line_ids.filtered(lambda line: line.state == "sent"))
+            batch.failed_count = len(batch.line_ids.filtered(lambda line: line.state == "failed"))
+
+    @api.model
+    def _queue(self, moves, billing_run=None):
+        """A batch sending ``moves`` (posted, not sent yet) as their clients agreed."""
+        queued = (
+            self.env["cabinet.einvoice.batch.line"]
+            .search([("move_id", "in", moves.ids), ("state", "=", "to_send")])
+            .move_id
+        )
+        moves = moves.filtered(lambda move: move.state == "posted" and not move.is_move_sent)
+        moves -= queued
+        if not moves:
+            return self
+        batch = self.create(
+            {
+                "company_id": moves.company_id[:1].id,
+                "billing_run_id": billing_run.id if billing_run else False,
+                "line_ids": [
+                    (0, 0, {"move_id": move.id, **move._cabinet_einvoice_route()}) for move in moves
+                ],
+            }
+        )
+        self.env.ref("cabinet_online_services.ir_cron_send_einvoices")._trigger()
+        return batch
+
+    @api.model
+    def _cron_send(self, chunk_size=SEND_CHUNK):
+        Line = self.env["cabinet.einvoice.batch.line"]
+        while True:
+            lines = Line.search([("state", "=", "to_send")], limit=chunk_size)
+            lines = lines.try_lock_for_update()
+            if not lines:
+                break
+            lines._send()
+            remaining = Line.search_count([("state", "=", "to_send")])
+            if not self.env["ir.cron"]._commit_progress(len(lines), remaining=remaining):
+                return
+        self.search([("state", "=", "queued")]).filtered(
+            lambda batch: all(line.state != "to_send" for line in batch.line_ids)
+        ).state = "done"
+
+    def action_view_failed(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Invoices not sent"),
+            "res_model": "cabinet.einvoice.batch.line",
+            "view_mode": "list",
+            "domain": [("batch_id", "=", self.id), ("state", "=", "failed")],
+        }
+
+
+class CabinetEinvoiceBatchLine(models.Model):
+    _name = "cabinet.einvoice.batch.line"
+    _description = "Invoice sent"
+    _order = "batch_id desc, id"
+
+    batch_id = fields.Many2one(
+        "cabinet.einvoice.batch", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    company_id = fields.Many2one(related="batch_id.company_id", store=True)
+    move_id = fields.Many2one("account.move", string="Invoice", required=True, readonly=True,
+                              index=True)  # fmt: skip
+    partner_id = fields.Many2one(related="move_id.commercial_partner_id", string="Client")
+    einvoice_format = fields.Selection(EINVOICE_FORMATS, string="Format", readonly=True)
+    destination = fields.Char(readonly=True)
+    state = fields.Selection(
+        [("to_send", "To send"), ("sent", "Sent"), ("failed", "Failed")],
+        default="to_send",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    message = fields.Text(readonly=True)
+    attachment_id = fields.Many2one("ir.attachment", string="Document", readonly=True)
+
+    def _send(self):
+        """Send a chunk: documents made per format in batch, then one email per invoice."""
+        by_format = defaultdict(lambda: self.browse())
+        for line in self:
+            by_format[line.einvoice_format] |= line
+        by_format["chorus_pro"]._fail(
+            self.env._(
+                "Sending to Chorus Pro is not done by this module yet: download the Factur-X "
+                "of the invoice and deposit it on Chorus Pro."
+            )
+        )
+        documents = {}
+        facturx_lines = by_format["facturx_email"]
+        missing = facturx_lines.move_id._cabinet_facturx_missing()
+        for line in facturx_lines.filtered(lambda line: line.move_id in missing):
+            line._fail(self.env._("Missing: %(missing)s", missing="; ".join(missing[line.move_id])))
+        ready = facturx_lines.filtered(lambda line: line.state == "to_send")
+        if ready:
+            documents.update(ready.move_id._cabinet_issue_facturx())
+        pdf_lines = by_format["pdf_email"] | by_format[False]
+        if pdf_lines:
+            documents.update(pdf_lines.move_id._cabinet_render_invoice_pdfs())
+        to_mail = self.filtered(lambda line: line.state == "to_send")
+        to_mail._email(documents)
+
+    def _email(self, documents):
+        if not self:
+            return
+        template = self.env.ref("account.email_template_edi_invoice")
+        mails = template.send_mail_batch(self.move_id.ids)
+        mail_by_move = {mail.res_id: mail for mail in mails}
+        # One email per invoice, each with its own document and address.
+        for line in self:
+            attachment = documents[line.move_id]
+            mail_by_move[line.move_id.id].write(
+                {"attachment_ids": [(4, attachment.id)], "email_to": line.destination,
+                 "recipient_ids": [(5, 0, 0)]}
+            )  # fmt: skip
+            line.attachment_id = attachment
+        self.move_id._message_log_batch(
+            bodies={
+                line.move_id.id: self.env._(
+                    "Invoice sent to %(destination)s (%(format)s).",
+                    destination=line.destination,
+                    format=dict(EINVOICE_FORMATS)[line.einvoice_format or "pdf_email"],
+                )
+                for line in self
+            }
+        )
+        self.move_id.is_move_sent = True
+        self.state = "sent"
+
+    def _fail(self, message):
+        if self:
+            self.write({"state": "failed", "message": message})
+
+    def action_download(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self.attachment_id.id}?download=true",
+            "target": "self",
+        }

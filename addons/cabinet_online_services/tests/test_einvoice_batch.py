@@ -1,0 +1,104 @@
+from stdnum import luhn
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import OnlineServicesCase
+
+
+@tagged("post_install", "-at_install")
+class TestEinvoiceBatch(OnlineServicesCase):
+    """A billing run's invoices sent as each client agreed, by the sending cron."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if cls.company.currency_id != cls.env.ref("base.EUR"):
+            cls.company.currency_id = cls.env.ref("base.EUR")
+        cls._setup_billable_letter()
+        siren = "82305401" + luhn.calc_check_digit("82305401")
+        cls.company.partner_id.write(
+            {
+                "company_registry": siren + "0001" + luhn.calc_check_digit(siren + "0001"),
+                "vat": f"FR{(12 + 3 * (int(siren) % 97)) % 97:02d}{siren}",
+                "street": "1 rue de la Paix",
+                "zip": "75002",
+                "city": "Paris",
+            }
+        )
+        cls.client.write(
+            {"street": "3 place du Marché", "zip": "69001", "city": "Lyon",
+             "einvoice_email": "factures@boulangerie-martin.example"}
+        )  # fmt: skip
+        vat_20 = cls.env["account.tax"].search(
+            [("company_id", "=", cls.company.id), ("type_tax_use", "=", "sale"),
+             ("amount", "=", 20), ("amount_type", "=", "percent")], limit=1,
+        )  # fmt: skip
+        (cls.dashboard | cls.payroll).taxes_id = vat_20
+
+    def _bill_and_send(self):
+        run = self.env["cabinet.billing.run"].browse(
+            self.env["cabinet.billing.run"].run_billing("2026-11-25")["run_id"]
+        )
+        run.action_send_invoices()
+        self.env.flush_all()
+        with self.enter_registry_test_mode():
+            self.env.ref("cabinet_online_services.ir_cron_send_einvoices").method_direct_trigger()
+        self.env.invalidate_all()
+        return self.env["cabinet.einvoice.batch"].search([("billing_run_id", "=", run.id)])
+
+    def _mail(self, invoice):
+        return self.env["mail.mail"].search(
+            [("model", "=", "account.move"), ("res_id", "=", invoice.id)]
+        )
+
+    def test_without_an_agreement_the_client_gets_a_pdf_by_email(self):
+        self.client.einvoice_format = "pdf_email"
+        batch = self._bill_and_send()
+        line = batch.line_ids
+        self.assertEqual((line.state, line.einvoice_format), ("sent", "pdf_email"))
+        self.assertEqual(line.destination, "factures@boulangerie-martin.example")
+        mail = self._mail(line.move_id)
+        self.assertEqual(mail.email_to, "factures@boulangerie-martin.example")
+        self.assertEqual(mail.attachment_ids, line.attachment_id)
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [("res_id", "=", line.move_id.id), ("name", "=", "factur-x.xml")]
+            )
+        )  # fmt: skip
+        self.assertTrue(line.move_id.is_move_sent)
+        self.assertEqual(batch.state, "done")
+
+    def test_a_client_who_agreed_gets_factur_x(self):
+        import facturx  # noqa: PLC0415
+
+        self.client.write({"einvoice_format": "facturx_email", "einvoice_agreed_on": "2026-10-01"})
+        line = self._bill_and_send().line_ids
+        self.assertEqual(line.state, "sent")
+        _name, xml = facturx.get_xml_from_pdf(line.attachment_id.raw, check_xsd=True)
+        self.assertIn(b"CrossIndustryInvoice", xml)
+        self.assertEqual(self._mail(line.move_id).attachment_ids, line.attachment_id)
+
+    def test_what_cannot_be_sent_is_reported_with_the_reason(self):
+        self.client.write({"einvoice_format": "facturx_email", "einvoice_agreed_on": "2026-10-01",
+                           "street": False})  # fmt: skip
+        line = self._bill_and_send().line_ids
+        self.assertEqual(line.state, "failed")
+        self.assertIn("address of the client", line.message)
+        self.assertFalse(line.move_id.is_move_sent)
+        self.assertFalse(self._mail(line.move_id))
+
+    def test_chorus_pro_is_reported_not_sent(self):
+        self.client.write({"einvoice_format": "chorus_pro", "einvoice_agreed_on": "2026-10-01",
+                           "einvoice_service_code": "COMPTA"})  # fmt: skip
+        line = self._bill_and_send().line_ids
+        self.assertEqual((line.state, line.destination), ("failed", "Chorus Pro COMPTA"))
+        self.assertIn("Chorus Pro", line.message)
+
+    def test_portal_users_see_no_sending(self):
+        self._bill_and_send()
+        with self.assertRaises(AccessError):
+            self.env["cabinet.einvoice.batch"].with_user(self.portal_user).search([])
+        self.assertFalse(
+            self.env["cabinet.einvoice.batch"].with_user(self.other_company_user).search([])
+        )
