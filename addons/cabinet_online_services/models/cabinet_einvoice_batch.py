@@ -103,7 +103,12 @@ class CabinetEinvoiceBatchLine(models.Model):
     _order = "batch_id desc, id"
 
     batch_id = fields.Many2one(
-        "cabinet.einvoice.batch", required=True, index=True, ondelete="cascade", readonly=True
+        "cabinet.einvoice.batch",
+        string="Sending",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
     )
     company_id = fields.Many2one(related="batch_id.company_id", store=True)
     move_id = fields.Many2one("account.move", string="Invoice", required=True, readonly=True,
