@@ -5,6 +5,8 @@ from decimal import Decimal
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.base.models.ir_actions_report import _wkhtml
+
 from ..rules import facturx_cii, facturx_validation
 
 SDD_METHOD_CODE = "sepa_direct_debit"
@@ -14,6 +16,11 @@ EU_COUNTRIES = {
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE",
     "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
 }  # fmt: skip
+
+
+def wkhtmltopdf_renders_many():
+    """Whether wkhtmltopdf can render several documents in one call (patched Qt)."""
+    return _wkhtml().is_patched_qt
 
 
 class AccountMove(models.Model):
@@ -173,6 +180,17 @@ class AccountMove(models.Model):
             "AAB": env._("No discount for early payment."),
         }
 
+    def _cabinet_payee_bank(self):
+        """The firm's IBAN the client pays to: the invoice's, its payment mode's, or the
+        company's first IBAN."""
+        self.ensure_one()
+        candidates = (
+            self.partner_bank_id
+            | self.partner_banks_to_show()
+            | self.company_id.partner_id.bank_ids
+        )
+        return candidates.filtered(lambda account: account.acc_type == "iban")[:1]
+
     def _cabinet_credited_invoice(self):
         """The invoice a credit note gives back: the one it reverses, or for a credit of days
         not used, the invoice that billed those days."""
@@ -241,7 +259,8 @@ class AccountMove(models.Model):
                 debtor_iban=self.mandate_id.partner_bank_id.sanitized_acc_number or "",
             )
         else:
-            bank = self.partner_bank_id
+            # A SEPA credit transfer (58) names the firm's IBAN; without one, "30".
+            bank = self._cabinet_payee_bank()
             values.update(
                 payment_means_code="58" if bank else "30",
                 payee_iban=bank.sanitized_acc_number or "",
@@ -276,10 +295,11 @@ class AccountMove(models.Model):
             if not (buyer.street and buyer.zip and buyer.city):
                 problems.append(self.env._("the address of the client %(client)s",
                                            client=buyer.name))  # fmt: skip
-            if move.payment_mode_id.payment_method_id.code == SDD_METHOD_CODE and (
-                not move.mandate_id.partner_bank_id
-            ):
-                problems.append(self.env._("the client's bank account and SEPA mandate"))
+            if move.payment_mode_id.payment_method_id.code == SDD_METHOD_CODE:
+                if not move.mandate_id.partner_bank_id:
+                    problems.append(self.env._("the client's bank account and SEPA mandate"))
+            elif not move._cabinet_payee_bank():
+                problems.append(self.env._("the IBAN of the firm's bank account to be paid on"))
             if problems:
                 missing[move] = problems
         return missing
@@ -331,11 +351,20 @@ class AccountMove(models.Model):
         return dict(zip(self, attachments[0::2], strict=True))
 
     def _cabinet_invoice_pdfs(self):
-        """{invoice: PDF bytes} from one call of Odoo's invoice report, split per invoice."""
-        streams = self.env["ir.actions.report"]._render_qweb_pdf_prepare_streams(
-            "account.account_invoices", {}, res_ids=self.ids
-        )
-        return {move: streams[move.id]["stream"].getvalue() for move in self}
+        """{invoice: PDF bytes} from one call of Odoo's invoice report, split per invoice.
+
+        A wkhtmltopdf built without its patched Qt renders one document per call: then each
+        invoice gets its own call.
+        """
+        report = self.env["ir.actions.report"]
+        batches = [self] if wkhtmltopdf_renders_many() else list(self)
+        pdfs = {}
+        for batch in batches:
+            streams = report._render_qweb_pdf_prepare_streams(
+                "account.account_invoices", {}, res_ids=batch.ids
+            )
+            pdfs.update({move: streams[move.id]["stream"].getvalue() for move in batch})
+        return pdfs
 
     def _cabinet_render_invoice_pdfs(self):
         """{invoice: attachment of its plain PDF}, rendered in one report call."""

@@ -125,3 +125,16 @@ class TestFacturX(OnlineServicesCase):
         self.assertIn("EJ-2026-000123", xml)
         self.assertIn("552032534_COMPTA", xml)
         self.assertEqual(invoice._cabinet_facturx_problems(), [])
+
+    def test_a_transfer_invoice_names_the_firm_iban(self):
+        self.letter.payment_mode_id = False
+        invoice = self._invoice()
+        with self.assertRaisesRegex(UserError, "IBAN of the firm"):
+            invoice._cabinet_check_facturx()
+        self.env["res.partner.bank"].create(
+            {"partner_id": self.company.partner_id.id, "acc_number": "FR7630001007941234567890185"}
+        )
+        self.assertEqual(invoice._cabinet_facturx_problems(), [])
+        xml = invoice._cabinet_facturx_xml().decode()
+        self.assertIn("<ram:TypeCode>58</ram:TypeCode>", xml)
+        self.assertIn("FR7630001007941234567890185", xml)

@@ -1,0 +1,192 @@
+"""Benchmark: issuing a billing run's invoices as Factur-X against Odoo 19's own Send & Print.
+
+    python3 bench/facturx.py -c CONFIG -d DATABASE [--invoices 500]
+
+The database needs both our addons. Each run builds a new French company (EUR, SIREN, VAT,
+French chart) with ``--invoices`` clients, each with an active engagement letter, and bills
+them once (one invoice each). Then, on the same invoices:
+
+- ours: ``_cabinet_issue_facturx`` by chunks of 100 invoices, as the sending cron does: the
+  French checks (SIREN, addresses, XSD, EN 16931 and BR-FR schematrons), one report render per
+  chunk split per invoice, the CII XML built and embedded in the PDF/A-3 (XSD checked again by
+  the factur-x library), PDF and XML kept as attachments;
+- Odoo: ``account.move.send._generate_and_send_invoices`` with the email method, which renders
+  each invoice's PDF (and sends the email, queued here).
+
+With Debian's wkhtmltopdf (without the patched Qt) a render call makes one document only: both
+sides then render invoice by invoice, and what is compared is everything around the render.
+
+Both run in a savepoint rolled back afterwards. ``xml_ms`` is the time per invoice to build the
+XML and check it against the XSD; ``pdf_ms`` the time per invoice of our batched PDF render.
+
+Last line: RESULT facturx invoices=<n> ours_s=<s> odoo_send_s=<s> speedup=<x> xml_ms=<ms>
+pdf_ms=<ms> overhead_pct=<p>
+"""
+
+import argparse
+import random
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+# This script is named like the factur-x library: its folder must not shadow it.
+sys.path[:] = [entry for entry in sys.path
+               if Path(entry or ".").resolve() != Path(__file__).resolve().parent]  # fmt: skip
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "data"))
+
+# Imported before Odoo, whose import hooks would keep python-stdnum from reading its data.
+import demo_firm  # noqa: E402
+import facturx  # noqa: E402
+
+CHUNK = 100
+RUN_DATE = date(2026, 11, 25)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--invoices", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=1)
+    return parser.parse_args(argv)
+
+
+def build_invoices(env, count, seed):
+    """A new French company, ``count`` clients with a letter each, one billing run."""
+    rng = random.Random(seed)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    used = set(env["res.partner"].with_context(active_test=False).search(
+        [("siren", "!=", False)]).mapped("siren"))  # fmt: skip
+    siren = demo_firm.make_siren(rng, used)
+    company = (
+        env["res.company"]
+        .with_context(install_mode=True)
+        .create({"name": f"Cabinet Factur-X {stamp}", "country_id": env.ref("base.fr").id,
+                 "currency_id": env.ref("base.EUR").id, "vat": demo_firm.french_vat(siren),
+                 "company_registry": demo_firm.make_siret(siren, rng),
+                 "street": "1 rue de la Paix", "zip": "75002", "city": "Paris",
+                 "email": "facturation@cabinet.example"})
+    )  # fmt: skip
+    env["account.chart.template"].try_loading("fr", company, install_demo=False)
+    env = env(context={**env.context, "allowed_company_ids": company.ids})
+    bank_account = env["res.partner.bank"].create(
+        {"partner_id": company.partner_id.id, "acc_number": demo_firm._iban(rng),
+         "company_id": company.id, "allow_out_payment": True}
+    )  # fmt: skip
+    env["account.journal"].search(
+        [("company_id", "=", company.id), ("type", "=", "bank")], limit=1
+    ).bank_account_id = bank_account
+    vat_20 = env["account.tax"].search(
+        [("company_id", "=", company.id), ("type_tax_use", "=", "sale"), ("amount", "=", 20),
+         ("amount_type", "=", "percent")], limit=1,
+    )  # fmt: skip
+    products = env["product.product"].create(
+        [
+            {"name": "Tableau de bord", "type": "service", "is_online_service": True,
+             "list_price": 30.0, "company_id": company.id, "taxes_id": [(6, 0, vat_20.ids)]},
+            {"name": "Paie en ligne", "type": "service", "is_online_service": True,
+             "list_price": 12.0, "company_id": company.id, "taxes_id": [(6, 0, vat_20.ids)]},
+        ]
+    )  # fmt: skip
+    clients = env["res.partner"].create(
+        [
+            {"name": f"Client Factur-X {index:05d}", "is_company": True,
+             "country_id": env.ref("base.fr").id,
+             "company_registry": demo_firm.make_siret(demo_firm.make_siren(rng, used), rng),
+             "street": f"{index} avenue de la République", "zip": "69003", "city": "Lyon",
+             "email": f"compta{index}@client.example"}
+            for index in range(count)
+        ]
+    )  # fmt: skip
+    letters = env["cabinet.engagement.letter"].create(
+        [
+            {"partner_id": client.id, "company_id": company.id, "start_date": "2026-12-01",
+             "payment_mode_id": False, "payment_term_id": env.ref(
+                 "account.account_payment_term_30days").id,
+             "line_ids": [(0, 0, {"product_id": products[0].id, "quantity": 1}),
+                          (0, 0, {"product_id": products[1].id,
+                                  "quantity": rng.randint(1, 5)})]}
+            for client in clients
+        ]
+    )  # fmt: skip
+    letters.action_send()
+    letters.action_sign()
+    letters.action_activate()
+    result = env["cabinet.billing.run"].run_billing(RUN_DATE)
+    env.cr.commit()
+    invoices = env["account.move"].browse(result["invoice_ids"])
+    print(f"Built {company.name}: {len(invoices)} posted invoices")
+    return env, invoices
+
+
+def timed(env, label, work):
+    env.flush_all()
+    env.cr.execute("SAVEPOINT bench")
+    started = time.perf_counter()
+    result = work()
+    env.flush_all()
+    seconds = time.perf_counter() - started
+    env.cr.execute("ROLLBACK TO SAVEPOINT bench")
+    env.invalidate_all()
+    print(f"{label}: {seconds:.2f} s", flush=True)
+    return seconds, result
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    import odoo  # noqa: PLC0415
+    from odoo import api  # noqa: PLC0415
+    from odoo.modules.registry import Registry  # noqa: PLC0415
+
+    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
+    with Registry(args.database).cursor() as cr:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
+        env, invoices = build_invoices(env, args.invoices, args.seed)
+        from odoo.addons.cabinet_online_services.models.account_move import (  # noqa: PLC0415
+            wkhtmltopdf_renders_many,
+        )
+
+        def xml_only():
+            for move in invoices:
+                facturx.xml_check_xsd(move._cabinet_facturx_xml(), flavor="factur-x",
+                                      level="en16931")  # fmt: skip
+
+        xml_s, _r = timed(env, "ours: XML build + XSD check", xml_only)
+
+        def pdf_only():
+            for start in range(0, len(invoices), CHUNK):
+                invoices[start : start + CHUNK]._cabinet_invoice_pdfs()
+
+        pdf_s, _r = timed(env, "ours: PDF render in chunks", pdf_only)
+
+        def ours():
+            for start in range(0, len(invoices), CHUNK):
+                invoices[start : start + CHUNK]._cabinet_issue_facturx()
+
+        ours_s, _r = timed(env, "ours: check, render, embed, store", ours)
+
+        def odoo_send():
+            # One invoice at a time when wkhtmltopdf cannot render several documents per call
+            # (Debian's build, without the patched Qt): Odoo's batch render refuses then.
+            batches = [invoices] if wkhtmltopdf_renders_many() else list(invoices)
+            for batch in batches:
+                env["account.move.send"]._generate_and_send_invoices(
+                    batch, sending_methods=["email"]
+                )
+
+        odoo_s, _r = timed(env, "Odoo Send & Print", odoo_send)
+        cr.rollback()
+    count = len(invoices)
+    xml_ms = 1000 * xml_s / count
+    pdf_ms = 1000 * pdf_s / count
+    print(
+        f"RESULT facturx invoices={count} ours_s={ours_s:.2f} odoo_send_s={odoo_s:.2f} "
+        f"speedup={odoo_s / ours_s:.2f} xml_ms={xml_ms:.1f} pdf_ms={pdf_ms:.1f} "
+        f"overhead_pct={100 * xml_ms / pdf_ms:.1f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
