@@ -325,13 +325,15 @@ class AccountMove(models.Model):
                 )
             )
 
-    def _cabinet_issue_facturx(self):
+    def _cabinet_issue_facturx(self, checked=False):
         """Issue these invoices as Factur-X: checked, their PDF rendered in one report call
         and split per invoice, the CII XML built and embedded (PDF/A-3), and both kept as
-        attachments of the invoice. Returns {invoice: attachment of the PDF}."""
+        attachments of the invoice. Returns {invoice: attachment of the PDF}. ``checked``: the
+        caller has run the checks already."""
         import facturx  # noqa: PLC0415 - needs stdnum's data files, restored at import
 
-        self._cabinet_check_facturx()
+        if not checked:
+            self._cabinet_check_facturx()
         pdfs = self._cabinet_invoice_pdfs()
         vals_list = []
         for move in self:

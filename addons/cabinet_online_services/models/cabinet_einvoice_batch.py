@@ -78,7 +78,7 @@ class CabinetEinvoiceBatch(models.Model):
             lines = lines.try_lock_for_update()
             if not lines:
                 break
-            lines._send()
+            lines._send_isolating_failures()
             remaining = Line.search_count([("state", "=", "to_send")])
             if not self.env["ir.cron"]._commit_progress(len(lines), remaining=remaining):
                 return
@@ -126,6 +126,20 @@ class CabinetEinvoiceBatchLine(models.Model):
     message = fields.Text(readonly=True)
     attachment_id = fields.Many2one("ir.attachment", string="Document", readonly=True)
 
+    def _send_isolating_failures(self):
+        """Send a chunk; if it fails, send its invoices one by one and mark those that fail
+        with the error, so one bad invoice never blocks the others nor the queue."""
+        try:
+            with self.env.cr.savepoint():
+                self._send()
+        except Exception:  # noqa: BLE001 - any error: the lines are retried one by one
+            for line in self:
+                try:
+                    with self.env.cr.savepoint():
+                        line._send()
+                except Exception as error:  # noqa: BLE001 - recorded on the line
+                    line._fail(str(error))
+
     def _send(self):
         """Send a chunk: documents made per format in batch, then one email per invoice."""
         by_format = defaultdict(lambda: self.browse())
@@ -140,11 +154,15 @@ class CabinetEinvoiceBatchLine(models.Model):
         documents = {}
         facturx_lines = by_format["facturx_email"]
         missing = facturx_lines.move_id._cabinet_facturx_missing()
-        for line in facturx_lines.filtered(lambda line: line.move_id in missing):
-            line._fail(self.env._("Missing: %(missing)s", missing="; ".join(missing[line.move_id])))
+        for line in facturx_lines:
+            problems = missing.get(line.move_id) or [
+                f"{rule}: {text}" for rule, text in line.move_id._cabinet_facturx_problems()
+            ]
+            if problems:
+                line._fail(self.env._("Missing: %(missing)s", missing="; ".join(problems)))
         ready = facturx_lines.filtered(lambda line: line.state == "to_send")
         if ready:
-            documents.update(ready.move_id._cabinet_issue_facturx())
+            documents.update(ready.move_id._cabinet_issue_facturx(checked=True))
         pdf_lines = by_format["pdf_email"] | by_format[False]
         if pdf_lines:
             documents.update(pdf_lines.move_id._cabinet_render_invoice_pdfs())

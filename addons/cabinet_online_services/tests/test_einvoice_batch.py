@@ -102,3 +102,18 @@ class TestEinvoiceBatch(OnlineServicesCase):
         self.assertFalse(
             self.env["cabinet.einvoice.batch"].with_user(self.other_company_user).search([])
         )
+
+    def test_an_error_while_sending_is_recorded_and_does_not_block_the_queue(self):
+        from unittest.mock import patch  # noqa: PLC0415
+
+        from ..models.cabinet_einvoice_batch import CabinetEinvoiceBatchLine  # noqa: PLC0415
+
+        def broken(lines, documents):
+            raise ConnectionError("SMTP indisponible")
+
+        with patch.object(CabinetEinvoiceBatchLine, "_email", broken):
+            batch = self._bill_and_send()
+        self.assertEqual(batch.line_ids.state, "failed")
+        self.assertIn("SMTP indisponible", batch.line_ids.message)
+        self.assertEqual(batch.state, "done")
+        self.assertFalse(batch.line_ids.move_id.is_move_sent)
