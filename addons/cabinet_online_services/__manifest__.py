@@ -21,6 +21,7 @@
         "data/ir_cron_data.xml",
         "data/account_payment_term_data.xml",
         "report/engagement_letter_report.xml",
+        "report/invoice_report.xml",
         "views/product_template_views.xml",
         "views/cabinet_engagement_letter_views.xml",
         "views/cabinet_terms_views.xml",

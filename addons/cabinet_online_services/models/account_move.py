@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from odoo.addons.base.models.ir_actions_report import _wkhtml
 
@@ -432,3 +433,25 @@ class AccountMove(models.Model):
             result.append({"id": move.id, "name": move.name, "filename": pdf.name,
                            "pdf": pdf.datas.decode(), "xml": xml.datas.decode()})  # fmt: skip
         return result
+
+    def _cabinet_invoice_mentions(self):
+        """The French mentions the invoice PDF carries, as in its Factur-X: the client's
+        SIREN, the nature of the operation, the due date and the B2B payment mentions of
+        Code de commerce L441-9. Empty outside French customer invoices."""
+        self.ensure_one()
+        if self.move_type not in ("out_invoice", "out_refund") or (
+            self.company_id.country_id.code != "FR"
+        ):
+            return []
+        mentions = []
+        if self.commercial_partner_id.siren:
+            mentions.append(
+                self.env._("Client SIREN: %(siren)s", siren=self.commercial_partner_id.siren)
+            )
+        mentions.append(self.env._("Nature of the operation: services"))
+        if self.invoice_date_due and self.move_type == "out_invoice":
+            mentions.append(
+                self.env._("Due date: %(date)s", date=format_date(self.env, self.invoice_date_due))
+            )
+        notes = self._cabinet_facturx_notes()
+        return mentions + [notes["PMD"], notes["PMT"], notes["AAB"]]

@@ -138,3 +138,20 @@ class TestFacturX(OnlineServicesCase):
         xml = invoice._cabinet_facturx_xml().decode()
         self.assertIn("<ram:TypeCode>58</ram:TypeCode>", xml)
         self.assertIn("FR7630001007941234567890185", xml)
+
+    def test_the_pdf_carries_the_same_french_mentions(self):
+        invoice = self._invoice()
+        self.client.lang = "en_US"
+        html, _type = self.env["ir.actions.report"]._render_qweb_html(
+            "account.account_invoices", invoice.ids
+        )
+        html = html.decode()
+        self.assertIn(self.client.siren, html)
+        self.assertIn("Nature of the operation: services", html)
+        self.assertIn("40 EUR", html)
+        self.assertIn("No discount for early payment", html)
+        self.client.lang = "fr_FR"
+        html, _type = self.env["ir.actions.report"]._render_qweb_html(
+            "account.account_invoices", invoice.ids
+        )
+        self.assertIn("Nature de l&#39;opération : prestations de services", html.decode())
