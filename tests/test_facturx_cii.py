@@ -118,6 +118,8 @@ CASES = {
     ),
     "prepaid": invoice(prepaid_amount=D("100.00")),
     "purchase order reference": invoice(purchase_order="BC-2026-118"),
+    "VAT on debits": invoice(vat_point_code="5"),
+    "VAT on payments": invoice(vat_point_code="72"),
 }
 
 

@@ -247,6 +247,7 @@ class AccountMove(models.Model):
             "buyer_reference": self.commercial_partner_id.einvoice_service_code or "",
             "payment_reference": self.payment_reference or self.name,
             "notes": self._cabinet_facturx_notes(),
+            "vat_point_code": "5" if company.vat_on_debits else "",
         }  # fmt: skip
         preceding = self._cabinet_credited_invoice()
         if preceding:
@@ -449,6 +450,8 @@ class AccountMove(models.Model):
                 self.env._("Client SIREN: %(siren)s", siren=self.commercial_partner_id.siren)
             )
         mentions.append(self.env._("Nature of the operation: services"))
+        if self.company_id.vat_on_debits:
+            mentions.append(self.env._("Option for the payment of VAT on debits."))
         if self.invoice_date_due and self.move_type == "out_invoice":
             mentions.append(
                 self.env._("Due date: %(date)s", date=format_date(self.env, self.invoice_date_due))

@@ -32,6 +32,11 @@ class ResCompany(models.Model):
         help="Once a run is done, its posted invoices are sent as each client agreed (PDF or "
         "Factur-X by email), in the background, outside the billing transaction.",
     )
+    vat_on_debits = fields.Boolean(
+        string="VAT on debits",
+        help="The company opted to pay the VAT on its services on the invoice date (option "
+        "pour le paiement de la taxe d'après les débits): the invoices say so.",
+    )
     online_services_debit_lead_days = fields.Integer(
         string="Prepare direct debits (days before due date)",
         default=7,

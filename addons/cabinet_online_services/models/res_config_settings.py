@@ -19,3 +19,4 @@ class ResConfigSettings(models.TransientModel):
     online_services_auto_send = fields.Boolean(
         related="company_id.online_services_auto_send", readonly=False
     )
+    vat_on_debits = fields.Boolean(related="company_id.vat_on_debits", readonly=False)

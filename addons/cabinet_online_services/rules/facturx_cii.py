@@ -101,6 +101,9 @@ class Invoice:
     preceding_invoice_date: date | None = None
     prepaid_amount: Decimal = Decimal(0)
     delivery_date: date | None = None
+    # BT-8: when VAT falls due, "5" on the invoice date (option for VAT on debits), "72" on
+    # payment (services by default), "" to leave it out.
+    vat_point_code: str = ""
     notes: dict = field(default_factory=dict)
 
 
@@ -168,7 +171,7 @@ def _rate_text(rate):
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _tax(parent, tax, basis=None, calculated=None):
+def _tax(parent, tax, basis=None, calculated=None, vat_point_code=""):
     """An ApplicableTradeTax of a line (``tax`` only) or of the VAT breakdown."""
     element = _sub(parent, "ram:ApplicableTradeTax")
     if calculated is not None:
@@ -181,6 +184,8 @@ def _tax(parent, tax, basis=None, calculated=None):
     _sub(element, "ram:CategoryCode", tax.category)
     if tax.exemption_code and basis is not None:
         _sub(element, "ram:ExemptionReasonCode", tax.exemption_code)
+    if vat_point_code:
+        _sub(element, "ram:DueDateTypeCode", vat_point_code)
     if tax.category != "O":
         _sub(element, "ram:RateApplicablePercent", _rate_text(tax.rate))
     return element
@@ -261,7 +266,8 @@ def _settlement(transaction, invoice):
     _payment_means(settlement, invoice)
     for (category, rate, reason, code), basis in tax_breakdown(invoice.lines).items():
         _tax(settlement, Tax(category, rate, reason, code), basis=amount(basis),
-             calculated=amount(basis * rate / 100))  # fmt: skip
+             calculated=amount(basis * rate / 100),
+             vat_point_code=invoice.vat_point_code if category == "S" else "")  # fmt: skip
     if invoice.payment_terms or invoice.due_date or invoice.mandate_reference:
         terms = _sub(settlement, "ram:SpecifiedTradePaymentTerms")
         if invoice.payment_terms:

@@ -30,9 +30,9 @@ class TestEinvoiceBatch(OnlineServicesCase):
             {"street": "3 place du Marché", "zip": "69001", "city": "Lyon",
              "einvoice_email": "factures@boulangerie-martin.example"}
         )  # fmt: skip
-        vat_20 = cls.env["account.tax"].search(
-            [("company_id", "=", cls.company.id), ("type_tax_use", "=", "sale"),
-             ("amount", "=", 20), ("amount_type", "=", "percent")], limit=1,
+        vat_20 = cls.env["account.tax"].create(
+            {"name": "TVA collectée 20 %", "amount": 20, "amount_type": "percent",
+             "type_tax_use": "sale", "company_id": cls.company.id}
         )  # fmt: skip
         (cls.dashboard | cls.payroll).taxes_id = vat_20
 

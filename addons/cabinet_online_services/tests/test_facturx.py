@@ -32,9 +32,9 @@ class TestFacturX(OnlineServicesCase):
         )
         cls.company.partner_id.vat = f"FR{(12 + 3 * (int(siren) % 97)) % 97:02d}{siren}"
         cls.client.write({"street": "3 place du Marché", "zip": "69001", "city": "Lyon"})
-        vat_20 = cls.env["account.tax"].search(
-            [("company_id", "=", cls.company.id), ("type_tax_use", "=", "sale"),
-             ("amount", "=", 20), ("amount_type", "=", "percent")], limit=1,
+        vat_20 = cls.env["account.tax"].create(
+            {"name": "TVA collectée 20 %", "amount": 20, "amount_type": "percent",
+             "type_tax_use": "sale", "company_id": cls.company.id}
         )  # fmt: skip
         (cls.dashboard | cls.payroll).taxes_id = vat_20
 
@@ -55,6 +55,8 @@ class TestFacturX(OnlineServicesCase):
         self.assertEqual(invoice._cabinet_facturx_problems(), [])
         xml = invoice._cabinet_facturx_xml().decode()
         self.assertIn("<ram:TypeCode>59</ram:TypeCode>", xml, "SEPA direct debit")
+        self.assertIn("<ram:RateApplicablePercent>20</ram:RateApplicablePercent>", xml)
+        self.assertEqual(invoice.amount_tax, 30.0)
         self.assertIn(self.client.siren, xml)
         self.assertIn("PMT", xml)
 
@@ -155,3 +157,12 @@ class TestFacturX(OnlineServicesCase):
             "account.account_invoices", invoice.ids
         )
         self.assertIn("Nature de l&#39;opération : prestations de services", html.decode())
+
+    def test_the_option_for_vat_on_debits_is_stated(self):
+        self.company.vat_on_debits = True
+        invoice = self._invoice()
+        self.assertIn("<ram:DueDateTypeCode>5</ram:DueDateTypeCode>",
+                      invoice._cabinet_facturx_xml().decode())  # fmt: skip
+        self.assertEqual(invoice._cabinet_facturx_problems(), [])
+        self.assertIn("Option for the payment of VAT on debits.",
+                      invoice.with_context(lang="en_US")._cabinet_invoice_mentions())  # fmt: skip
