@@ -119,6 +119,15 @@ CASES = {
     "prepaid": invoice(prepaid_amount=D("100.00")),
     "purchase order reference": invoice(purchase_order="BC-2026-118"),
     "VAT on debits": invoice(vat_point_code="5"),
+    "delivery address": invoice(
+        delivery_party=fx.Party(
+            "Boulangerie Martin - atelier",
+            "FR",
+            street="12 rue des Fours",
+            zip="69007",
+            city="Lyon",
+        )
+    ),
     "VAT on payments": invoice(vat_point_code="72"),
 }
 

@@ -249,6 +249,13 @@ class AccountMove(models.Model):
             "notes": self._cabinet_facturx_notes(),
             "vat_point_code": "5" if company.vat_on_debits else "",
         }  # fmt: skip
+        shipping = self.partner_shipping_id
+        if shipping and shipping != self.partner_id and shipping.street:
+            values["delivery_party"] = facturx_cii.Party(
+                name=shipping.name or shipping.commercial_partner_id.name,
+                country=shipping.country_id.code or "FR", street=shipping.street or "",
+                street2=shipping.street2 or "", zip=shipping.zip or "", city=shipping.city or "",
+            )  # fmt: skip
         preceding = self._cabinet_credited_invoice()
         if preceding:
             values["preceding_invoice"] = preceding.name

@@ -101,6 +101,8 @@ class Invoice:
     preceding_invoice_date: date | None = None
     prepaid_amount: Decimal = Decimal(0)
     delivery_date: date | None = None
+    # Deliver-to party and address (BG-13..BG-15) when it differs from the buyer's.
+    delivery_party: Party | None = None
     # BT-8: when VAT falls due, "5" on the invoice date (option for VAT on debits), "72" on
     # payment (services by default), "" to leave it out.
     vat_point_code: str = ""
@@ -237,6 +239,17 @@ def _agreement_and_delivery(transaction, invoice):
         order = _sub(agreement, "ram:BuyerOrderReferencedDocument")
         _sub(order, "ram:IssuerAssignedID", invoice.purchase_order)
     delivery = _sub(transaction, "ram:ApplicableHeaderTradeDelivery")
+    if invoice.delivery_party:
+        ship_to = _sub(delivery, "ram:ShipToTradeParty")
+        _sub(ship_to, "ram:Name", invoice.delivery_party.name)
+        address = _sub(ship_to, "ram:PostalTradeAddress")
+        for tag, value in (("ram:PostcodeCode", invoice.delivery_party.zip),
+                           ("ram:LineOne", invoice.delivery_party.street),
+                           ("ram:LineTwo", invoice.delivery_party.street2),
+                           ("ram:CityName", invoice.delivery_party.city)):  # fmt: skip
+            if value:
+                _sub(address, tag, value)
+        _sub(address, "ram:CountryID", invoice.delivery_party.country)
     if invoice.delivery_date:
         event = _sub(delivery, "ram:ActualDeliverySupplyChainEvent")
         _date(event, "ram:OccurrenceDateTime", invoice.delivery_date)

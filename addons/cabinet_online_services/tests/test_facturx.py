@@ -166,3 +166,16 @@ class TestFacturX(OnlineServicesCase):
         self.assertEqual(invoice._cabinet_facturx_problems(), [])
         self.assertIn("Option for the payment of VAT on debits.",
                       invoice.with_context(lang="en_US")._cabinet_invoice_mentions())  # fmt: skip
+
+    def test_a_delivery_address_apart_is_carried(self):
+        self.env["res.partner"].create(
+            {"name": "Atelier", "type": "delivery", "parent_id": self.client.id,
+             "street": "12 rue des Fours", "zip": "69007", "city": "Lyon",
+             "country_id": self.env.ref("base.fr").id}
+        )  # fmt: skip
+        invoice = self._invoice()
+        self.assertNotEqual(invoice.partner_shipping_id, invoice.partner_id)
+        xml = invoice._cabinet_facturx_xml().decode()
+        self.assertIn("<ram:ShipToTradeParty>", xml)
+        self.assertIn("12 rue des Fours", xml)
+        self.assertEqual(invoice._cabinet_facturx_problems(), [])
