@@ -575,8 +575,11 @@ def build_firm(env, clients=30, invoices_per_client=4, seed=1, today=None):
 
     today = today or fields.Date.context_today(env["res.partner"])
     company = setup_company(env)
+    # The firm is French: what it records (run names, messages) is written in French.
+    lang = "fr_FR" if env["res.lang"]._lang_get("fr_FR") else env.lang
     env = env(context={**env.context, "tracking_disable": True, "mail_create_nolog": True,
-                       "mail_notrack": True, "allowed_company_ids": [company.id]})  # fmt: skip
+                       "mail_notrack": True, "allowed_company_ids": [company.id],
+                       "lang": lang})  # fmt: skip
     partners = create_clients(env, clients, rng)
     invoices = create_invoices(env, company, partners, invoices_per_client, rng, today)
     paid, partly = settle(env, company, invoices, rng, today)

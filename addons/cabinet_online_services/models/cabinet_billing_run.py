@@ -29,7 +29,7 @@ class CabinetBillingRun(models.Model):
     _description = "Online services billing run"
     _order = "run_date desc, id desc"
 
-    name = fields.Char(compute="_compute_name", store=True)
+    name = fields.Char(compute="_compute_name")
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
@@ -284,8 +284,7 @@ class CabinetBillingRun(models.Model):
         locked = letters.try_lock_for_update()
         self._report(
             [
-                (letter, letter.partner_id, "locked",
-                 self.env._("Being changed by someone else: billed by the next run."))
+                (letter, letter.partner_id, "locked", False)
                 for letter in letters - locked
             ]
         )  # fmt: skip
@@ -293,8 +292,7 @@ class CabinetBillingRun(models.Model):
         billable = letters.filtered(lambda letter: letter._is_billable())
         self._report(
             [
-                (letter, letter.partner_id, "suspended",
-                 self.env._("Suspended: its billing is stopped."))
+                (letter, letter.partner_id, "suspended", False)
                 for letter in letters - billable
                 if letter.state == letter_states.SUSPENDED
             ]

@@ -15,9 +15,9 @@ class CabinetBillingRunIssue(models.Model):
     partner_id = fields.Many2one("res.partner", string="Client", readonly=True, index=True)
     reason = fields.Selection(
         [
-            ("suspended", "Suspended letter"),
+            ("suspended", "Suspended letter: billing stopped"),
             ("usage_without_letter", "Usage without a letter"),
-            ("locked", "Being changed"),
+            ("locked", "Being changed by someone else: billed by the next run"),
             ("error", "Error"),
         ],
         required=True,

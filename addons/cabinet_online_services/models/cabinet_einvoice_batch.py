@@ -19,7 +19,7 @@ class CabinetEinvoiceBatch(models.Model):
     _description = "Invoice sending"
     _order = "id desc"
 
-    name = fields.Char(compute="_compute_name", store=True)
+    name = fields.Char(compute="_compute_name")
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
