@@ -465,3 +465,17 @@ class AccountMove(models.Model):
             )
         notes = self._cabinet_facturx_notes()
         return mentions + [notes["PMD"], notes["PMT"], notes["AAB"]]
+
+    def action_cabinet_download_facturx(self):
+        """Issue this invoice as Factur-X (once) and download it."""
+        self.ensure_one()
+        [document] = self.get_facturx(self.ids)
+        attachment = self.env["ir.attachment"].search(
+            [("res_model", "=", "account.move"), ("res_id", "=", self.id),
+             ("name", "=", document["filename"])], order="id desc", limit=1,
+        )  # fmt: skip
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }

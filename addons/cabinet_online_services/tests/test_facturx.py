@@ -179,3 +179,10 @@ class TestFacturX(OnlineServicesCase):
         self.assertIn("<ram:ShipToTradeParty>", xml)
         self.assertIn("12 rue des Fours", xml)
         self.assertEqual(invoice._cabinet_facturx_problems(), [])
+
+    def test_download_from_the_invoice_form(self):
+        invoice = self._invoice()
+        action = invoice.action_cabinet_download_facturx()
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        again = invoice.action_cabinet_download_facturx()
+        self.assertEqual(again["url"], action["url"], "issued once")
