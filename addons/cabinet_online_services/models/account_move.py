@@ -122,19 +122,11 @@ class AccountMove(models.Model):
     # Factur-X
     # ------------------------------------------------------------------------------------
     def _cabinet_facturx_party(self, partner, siren):
+        """A party of the Factur-X; its electronic address is the one on its card, else its
+        SIREN (French company), else its email."""
         partner = partner.commercial_partner_id
         french = partner.country_id.code == "FR"
-        if partner.einvoice_address:
-            return facturx_cii.Party(
-                name=partner.name, country=partner.country_id.code or "FR",
-                siren=siren if french else "", vat=partner.vat or "",
-                street=partner.street or "", street2=partner.street2 or "",
-                zip=partner.zip or "", city=partner.city or "",
-                electronic_address=partner.einvoice_address,
-                electronic_scheme=facturx_cii.SIREN_ADDRESS_SCHEME
-                if french
-                else facturx_cii.EMAIL_SCHEME,
-            )  # fmt: skip
+        address = partner.einvoice_address or (siren if french and siren else "")
         return facturx_cii.Party(
             name=partner.name,
             country=partner.country_id.code or "FR",
@@ -144,9 +136,9 @@ class AccountMove(models.Model):
             street2=partner.street2 or "",
             zip=partner.zip or "",
             city=partner.city or "",
-            electronic_address=siren if french and siren else (partner.email or ""),
+            electronic_address=address or partner.email or "",
             electronic_scheme=facturx_cii.SIREN_ADDRESS_SCHEME
-            if french and siren
+            if address and french
             else facturx_cii.EMAIL_SCHEME,
         )
 
