@@ -1,3 +1,5 @@
+from stdnum import luhn
+
 from odoo.tests import new_test_user, tagged
 from odoo.tests.common import TransactionCase
 
@@ -162,3 +164,27 @@ class OnlineServicesCase(CabinetTestMixin, TransactionCase):
         cls.letter.start_date = start_date
         cls.letter.line_ids.date_start = start_date
         cls._activate(cls.letter)
+
+    @classmethod
+    def _setup_french_invoicing(cls):
+        """The billable letter, with what French e-invoices need: euros (BR-FR-CO-12), the
+        firm's SIREN, VAT number and address, the client's address and a 20 % VAT."""
+        if cls.company.currency_id != cls.env.ref("base.EUR"):
+            cls.company.currency_id = cls.env.ref("base.EUR")
+        cls._setup_billable_letter()
+        siren = "82305401" + luhn.calc_check_digit("82305401")
+        cls.company.partner_id.write(
+            {
+                "company_registry": siren + "0001" + luhn.calc_check_digit(siren + "0001"),
+                "vat": f"FR{(12 + 3 * (int(siren) % 97)) % 97:02d}{siren}",
+                "street": "1 rue de la Paix",
+                "zip": "75002",
+                "city": "Paris",
+            }
+        )
+        cls.client.write({"street": "3 place du Marché", "zip": "69001", "city": "Lyon"})
+        vat_20 = cls.env["account.tax"].create(
+            {"name": "TVA collectée 20 %", "amount": 20, "amount_type": "percent",
+             "type_tax_use": "sale", "company_id": cls.company.id}
+        )  # fmt: skip
+        (cls.dashboard | cls.payroll).taxes_id = vat_20

@@ -1,5 +1,3 @@
-from stdnum import luhn
-
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -13,28 +11,8 @@ class TestEinvoiceBatch(OnlineServicesCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        if cls.company.currency_id != cls.env.ref("base.EUR"):
-            cls.company.currency_id = cls.env.ref("base.EUR")
-        cls._setup_billable_letter()
-        siren = "82305401" + luhn.calc_check_digit("82305401")
-        cls.company.partner_id.write(
-            {
-                "company_registry": siren + "0001" + luhn.calc_check_digit(siren + "0001"),
-                "vat": f"FR{(12 + 3 * (int(siren) % 97)) % 97:02d}{siren}",
-                "street": "1 rue de la Paix",
-                "zip": "75002",
-                "city": "Paris",
-            }
-        )
-        cls.client.write(
-            {"street": "3 place du Marché", "zip": "69001", "city": "Lyon",
-             "einvoice_email": "factures@boulangerie-martin.example"}
-        )  # fmt: skip
-        vat_20 = cls.env["account.tax"].create(
-            {"name": "TVA collectée 20 %", "amount": 20, "amount_type": "percent",
-             "type_tax_use": "sale", "company_id": cls.company.id}
-        )  # fmt: skip
-        (cls.dashboard | cls.payroll).taxes_id = vat_20
+        cls._setup_french_invoicing()
+        cls.client.einvoice_email = "factures@boulangerie-martin.example"
 
     def _bill_and_send(self):
         run = self.env["cabinet.billing.run"].browse(

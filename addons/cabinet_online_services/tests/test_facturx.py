@@ -1,7 +1,5 @@
 import base64
 
-from stdnum import luhn
-
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -17,26 +15,7 @@ class TestFacturX(OnlineServicesCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # French invoices are accounted in euros (BR-FR-CO-12).
-        if cls.company.currency_id != cls.env.ref("base.EUR"):
-            cls.company.currency_id = cls.env.ref("base.EUR")
-        cls._setup_billable_letter()
-        siren = "82305401" + luhn.calc_check_digit("82305401")
-        cls.company.partner_id.write(
-            {
-                "company_registry": siren + "00012"[:4] + luhn.calc_check_digit(siren + "0001"),
-                "street": "1 rue de la Paix",
-                "zip": "75002",
-                "city": "Paris",
-            }
-        )
-        cls.company.partner_id.vat = f"FR{(12 + 3 * (int(siren) % 97)) % 97:02d}{siren}"
-        cls.client.write({"street": "3 place du Marché", "zip": "69001", "city": "Lyon"})
-        vat_20 = cls.env["account.tax"].create(
-            {"name": "TVA collectée 20 %", "amount": 20, "amount_type": "percent",
-             "type_tax_use": "sale", "company_id": cls.company.id}
-        )  # fmt: skip
-        (cls.dashboard | cls.payroll).taxes_id = vat_20
+        cls._setup_french_invoicing()
 
     def _invoice(self):
         result = self.env["cabinet.billing.run"].run_billing("2026-11-25")
