@@ -17,8 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PROJECT_ADDONS = ROOT / "addons"
 ODOO_REQUIREMENTS = ROOT / "requirements-odoo.txt"
 OUR_MODULES = ("cabinet_dunning", "cabinet_online_services")
-# What a French firm's database holds besides our addons.
-BASE_MODULES = ("l10n_fr_account",)
+# What a French firm's database holds besides our addons: the French localisation, and Odoo's
+# Chorus Pro fields for public bodies (our invoices fill them when it is installed).
+BASE_MODULES = ("l10n_fr_account", "l10n_fr_facturx_chorus_pro")
 
 
 class OdooMissing(RuntimeError):

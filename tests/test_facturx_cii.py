@@ -107,6 +107,7 @@ CASES = {
         ),
         buyer_reference="SERVICE-COMPTA",
         purchase_order="EJ-2026-000123",
+        contract_reference="MARCHE-2026-07",
     ),
     "SEPA direct debit": invoice(
         payment_means_code="59",
@@ -115,6 +116,24 @@ CASES = {
         debtor_iban="FR7630006000011234567890189",
         payee_iban="",
         payee_bic="",
+    ),
+    "line discount": invoice(
+        lines=[
+            fx.Line("Tableau de bord", D("1"), D("30.00"), STANDARD),
+            fx.Line("Paie en ligne", D("3"), D("36.00"), STANDARD, gross_price=D("40.00")),
+        ]
+    ),
+    "goods and services": invoice(billing_mode="M1"),
+    "exempt line with its VATEX code": invoice(
+        lines=[
+            fx.Line("Tableau de bord", D("1"), D("30.00"), STANDARD),
+            fx.Line(
+                "Formation professionnelle",
+                D("1"),
+                D("500.00"),
+                fx.Tax("E", D("0"), "Exonération de TVA", "VATEX-FR-CGI261-4"),
+            ),
+        ]
     ),
     "prepaid": invoice(prepaid_amount=D("100.00")),
     "purchase order reference": invoice(purchase_order="BC-2026-118"),
@@ -154,3 +173,13 @@ def test_totals_add_up_per_vat_category():
     assert line_total == D("650.00")
     assert tax_total == D("60.00") + D("30.00") + D("2.75")
     assert grand_total == due == line_total + tax_total
+
+
+def test_a_discounted_line_states_its_price_before_the_discount():
+    xml = fx.build_cii(CASES["line discount"]).decode()
+    assert (
+        "<ram:GrossPriceProductTradePrice><ram:ChargeAmount>40.00</ram:ChargeAmount>"
+        "<ram:AppliedTradeAllowanceCharge><ram:ChargeIndicator><udt:Indicator>false"
+        "</udt:Indicator></ram:ChargeIndicator><ram:ActualAmount>4.00</ram:ActualAmount>"
+    ) in xml.replace("\n", "").replace(" ", "")
+    assert "<ram:GrossPriceProductTradePrice>" not in fx.build_cii(invoice()).decode()

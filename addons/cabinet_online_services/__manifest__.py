@@ -11,6 +11,7 @@
         "cabinet_dunning",
         "product",
         "base_iban",
+        "account_edi_ubl_cii",
         "account_banking_sepa_direct_debit",
     ],
     "data": [

@@ -6,8 +6,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
-from odoo.addons.base.models.ir_actions_report import _wkhtml
-
 from ..rules import facturx_cii, facturx_validation
 
 SDD_METHOD_CODE = "sepa_direct_debit"
@@ -17,11 +15,14 @@ EU_COUNTRIES = {
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE",
     "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
 }  # fmt: skip
-
-
-def wkhtmltopdf_renders_many():
-    """Whether wkhtmltopdf can render several documents in one call (patched Qt)."""
-    return _wkhtml().is_patched_qt
+# The fields Odoo's l10n_fr_facturx_chorus_pro adds to invoices.
+CHORUS_PRO_FIELDS = {"buyer_reference", "contract_reference", "purchase_order_reference"}
+# VAT categories with a rate; the others need an exemption reason.
+RATED_CATEGORIES = ("S", "Z", "L", "M")
+# The VATEX code a category implies when the tax gives none (exempt "E" has no default).
+DEFAULT_EXEMPTION_CODES = {
+    "AE": "VATEX-EU-AE", "K": "VATEX-EU-IC", "G": "VATEX-EU-G", "O": "VATEX-EU-O",
+}  # fmt: skip
 
 
 class AccountMove(models.Model):
@@ -143,20 +144,48 @@ class AccountMove(models.Model):
         )
 
     def _cabinet_facturx_tax(self, line):
+        """The VAT category (BT-151) and exemption reason (BT-120, BT-121) of an invoice
+        line: its tax's e-invoicing codes (Odoo's Tax Category Code and Tax Exemption Reason
+        Code) where set; otherwise standard rate above 0%, reverse charge for a business
+        client elsewhere in the EU, exempt (its reason then still to be given) at 0%."""
         tax = line.tax_ids[:1]
         rate = Decimal(str(tax.amount)) if tax else Decimal(0)
-        if rate > 0:
-            return facturx_cii.Tax("S", rate)
-        buyer_country = self.commercial_partner_id.country_id.code
-        if buyer_country in EU_COUNTRIES and buyer_country != "FR":
-            return facturx_cii.Tax(
-                "AE",
-                Decimal(0),
-                self.env._("Reverse charge (article 196 of Directive 2006/112/EC)"),
+        category = tax.ubl_cii_tax_category_code
+        if not category:
+            buyer_country = self.commercial_partner_id.country_id.code
+            if rate > 0:
+                category = "S"
+            elif buyer_country in EU_COUNTRIES and buyer_country != "FR":
+                category = "AE"
+            else:
+                category = "E"
+        if category in RATED_CATEGORIES:
+            return facturx_cii.Tax(category, rate)
+        code = tax.ubl_cii_tax_exemption_reason_code or DEFAULT_EXEMPTION_CODES.get(category, "")
+        reasons = dict(self.env["account.tax"]._fields["ubl_cii_tax_exemption_reason_code"]
+                       ._description_selection(self.env))  # fmt: skip
+        if category == "AE":
+            reason = self.env._("Reverse charge (article 196 of Directive 2006/112/EC)")
+        else:
+            reason = (
+                (reasons.get(code, "").split(" - ", 1)[-1] if code else "")
+                or tax.invoice_label
+                or self.env._("VAT exempt")
             )
-        return facturx_cii.Tax(
-            "E", Decimal(0), tax.invoice_label or tax.name or self.env._("VAT exempt")
-        )
+        return facturx_cii.Tax(category, rate, reason, code)
+
+    def _cabinet_facturx_billing_mode(self):
+        """The French billing mode (BT-23): goods (B), services (S) or both (M), then 1 for
+        an invoice to pay, 2 for one already paid when it is issued. A line without product
+        is a service, as a firm's lines are."""
+        self.ensure_one()
+        products = self.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product"
+        ).product_id
+        kinds = {"S" if product.type == "service" else "B" for product in products} or {"S"}
+        nature = kinds.pop() if len(kinds) == 1 else "M"
+        paid = self.move_type == "out_invoice" and self.payment_state in ("paid", "in_payment")
+        return nature + ("2" if paid else "1")
 
     def _cabinet_facturx_notes(self):
         """The B2B payment mentions of Code de commerce L441-9, in the invoice's language."""
@@ -218,6 +247,7 @@ class AccountMove(models.Model):
                 if line.quantity
                 else Decimal(0),
                 tax=self._cabinet_facturx_tax(line),
+                gross_price=Decimal(str(line.price_unit)) if line.discount else None,
             )
             for line in self.invoice_line_ids.filtered(
                 lambda move_line: move_line.display_type == "product"
@@ -235,8 +265,12 @@ class AccountMove(models.Model):
                                                  self.commercial_partner_id.siren),
             "lines": lines,
             "due_date": self.invoice_date_due,
-            "purchase_order": self.ref or self.commercial_partner_id.einvoice_commitment or "",
-            "buyer_reference": self.commercial_partner_id.einvoice_service_code or "",
+            "billing_mode": self._cabinet_facturx_billing_mode(),
+            # What the client has paid already when the invoice is issued (BT-113).
+            "prepaid_amount": Decimal(str(self.amount_total - self.amount_residual))
+            if self.move_type == "out_invoice"
+            else Decimal(0),
+            **self._cabinet_facturx_references(),
             "payment_reference": self.payment_reference or self.name,
             "notes": self._cabinet_facturx_notes(),
             "vat_point_code": "5" if company.vat_on_debits else "",
@@ -269,6 +303,33 @@ class AccountMove(models.Model):
             )
         return facturx_cii.Invoice(**values)
 
+    def _cabinet_facturx_references(self):
+        """The buyer's references (BT-10 service code, BT-12 contract, BT-13 purchase order or
+        legal commitment): the invoice's own Chorus Pro fields where Odoo's
+        l10n_fr_facturx_chorus_pro is installed, else the invoice's reference, else the
+        client's e-invoicing preferences."""
+        client = self.commercial_partner_id
+        chorus = CHORUS_PRO_FIELDS <= set(self._fields)
+        return {
+            "buyer_reference": (chorus and self.buyer_reference)
+            or client.einvoice_service_code or "",
+            "purchase_order": (chorus and self.purchase_order_reference) or self.ref
+            or client.einvoice_commitment or "",
+            "contract_reference": (chorus and self.contract_reference) or "",
+        }  # fmt: skip
+
+    @api.model
+    def _cabinet_public_body_vals(self, client):
+        """A new invoice's Chorus Pro fields (l10n_fr_facturx_chorus_pro, where installed)
+        from the client's e-invoicing preferences."""
+        if not CHORUS_PRO_FIELDS <= set(self._fields):
+            return {}
+        client = client.commercial_partner_id
+        return {
+            "buyer_reference": client.einvoice_service_code or False,
+            "purchase_order_reference": client.einvoice_commitment or False,
+        }
+
     def _cabinet_facturx_xml(self):
         return facturx_cii.build_cii(self._cabinet_facturx_invoice())
 
@@ -296,6 +357,17 @@ class AccountMove(models.Model):
             if not (buyer.street and buyer.zip and buyer.city):
                 problems.append(self.env._("the address of the client %(client)s",
                                            client=buyer.name))  # fmt: skip
+            for line in move.invoice_line_ids.filtered(lambda item: item.display_type == "product"):
+                tax = move._cabinet_facturx_tax(line)
+                if tax.category == "E" and not tax.exemption_code:
+                    problems.append(
+                        self.env._(
+                            "the VAT exemption reason of “%(tax)s” on “%(line)s” (its Tax "
+                            "Exemption Reason Code, VATEX)",
+                            tax=line.tax_ids[:1].name or self.env._("no tax"),
+                            line=line.name or line.product_id.name,
+                        )
+                    )
             if move.payment_mode_id.payment_method_id.code == SDD_METHOD_CODE:
                 if not move.mandate_id.partner_bank_id:
                     problems.append(self.env._("the client's bank account and SEPA mandate"))
@@ -354,20 +426,12 @@ class AccountMove(models.Model):
         return dict(zip(self, attachments[0::2], strict=True))
 
     def _cabinet_invoice_pdfs(self):
-        """{invoice: PDF bytes} from one call of Odoo's invoice report, split per invoice.
-
-        A wkhtmltopdf built without its patched Qt renders one document per call: then each
-        invoice gets its own call.
-        """
-        report = self.env["ir.actions.report"]
-        batches = [self] if wkhtmltopdf_renders_many() else list(self)
-        pdfs = {}
-        for batch in batches:
-            streams = report._render_qweb_pdf_prepare_streams(
-                "account.account_invoices", {}, res_ids=batch.ids
-            )
-            pdfs.update({move: streams[move.id]["stream"].getvalue() for move in batch})
-        return pdfs
+        """{invoice: PDF bytes} of Odoo's invoice report, rendered once for all of them and
+        split per invoice (see ``ir.actions.report._cabinet_render_pdfs``)."""
+        pdfs = self.env["ir.actions.report"]._cabinet_render_pdfs(
+            "account.account_invoices", self.ids
+        )
+        return {move: pdfs[move.id] for move in self}
 
     def _cabinet_render_invoice_pdfs(self):
         """{invoice: attachment of its plain PDF}, rendered in one report call."""
@@ -448,8 +512,21 @@ class AccountMove(models.Model):
             mentions.append(
                 self.env._("Client SIREN: %(siren)s", siren=self.commercial_partner_id.siren)
             )
-        mentions.append(self.env._("Nature of the operation: services"))
-        if self.company_id.vat_on_debits:
+        # Odoo's French localisation prints the operation type and the VAT on debits itself
+        # when the taxes say them (their scope, their exigibility): never twice.
+        french_report = "l10n_fr_is_company_french" in self._fields and (
+            self.l10n_fr_is_company_french
+        )
+        taxes = self.invoice_line_ids.tax_ids
+        if not (french_report and any(taxes.mapped("tax_scope"))):
+            mentions.append(self._cabinet_operation_nature())
+        localised_debits = french_report and any(
+            line.product_id.type == "service"
+            and any(t.tax_exigibility == "on_invoice" and t.tax_scope == "consu"
+                    for t in line.tax_ids)
+            for line in self.invoice_line_ids
+        )  # fmt: skip
+        if self.company_id.vat_on_debits and not localised_debits:
             mentions.append(self.env._("Option for the payment of VAT on debits."))
         if self.invoice_date_due and self.move_type == "out_invoice":
             mentions.append(
@@ -457,6 +534,13 @@ class AccountMove(models.Model):
             )
         notes = self._cabinet_facturx_notes()
         return mentions + [notes["PMD"], notes["PMT"], notes["AAB"]]
+
+    def _cabinet_operation_nature(self):
+        return {
+            "S": self.env._("Nature of the operation: services"),
+            "B": self.env._("Nature of the operation: delivery of goods"),
+            "M": self.env._("Nature of the operation: delivery of goods and services"),
+        }[self._cabinet_facturx_billing_mode()[0]]
 
     def action_cabinet_download_facturx(self):
         """Issue this invoice as Factur-X (once) and download it."""

@@ -456,6 +456,7 @@ class _InvoiceBatch:
         company = run.company_id
         journal = company._online_services_journal()
         groups = [group for group in self.groups.values() if group["lines"]]
+        Move = self.env["account.move"]
         vals_list = []
         for group in groups:
             total = sum(line["quantity"] * line["price_unit"] for line in group["lines"])
@@ -471,6 +472,7 @@ class _InvoiceBatch:
                 "invoice_date": run.run_date,
                 "invoice_origin": ", ".join(group["letters"].mapped("name")),
                 "invoice_line_ids": [(0, 0, line) for line in lines],
+                **Move._cabinet_public_body_vals(group["partner"]),
             }
             if group["term"]:
                 vals["invoice_payment_term_id"] = group["term"].id

@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from .res_partner import EINVOICE_FORMATS
 
@@ -31,6 +32,7 @@ class CabinetEinvoiceBatch(models.Model):
     )
     sent_count = fields.Integer(compute="_compute_counts")
     failed_count = fields.Integer(compute="_compute_counts")
+    deposit_count = fields.Integer(string="To deposit on Chorus Pro", compute="_compute_counts")
 
     @api.depends("create_date")
     def _compute_name(self):
@@ -45,6 +47,9 @@ class CabinetEinvoiceBatch(models.Model):
         for batch in self:
             batch.sent_count = len(batch.line_ids.filtered(lambda line: line.state == "sent"))
             batch.failed_count = len(batch.line_ids.filtered(lambda line: line.state == "failed"))
+            batch.deposit_count = len(
+                batch.line_ids.filtered(lambda line: line.state == "to_deposit")
+            )
 
     @api.model
     def _queue(self, moves, billing_run=None):
@@ -117,7 +122,12 @@ class CabinetEinvoiceBatchLine(models.Model):
     einvoice_format = fields.Selection(EINVOICE_FORMATS, string="Format", readonly=True)
     destination = fields.Char(readonly=True)
     state = fields.Selection(
-        [("to_send", "To send"), ("sent", "Sent"), ("failed", "Failed")],
+        [
+            ("to_send", "To send"),
+            ("to_deposit", "To deposit on Chorus Pro"),
+            ("sent", "Sent"),
+            ("failed", "Failed"),
+        ],
         default="to_send",
         required=True,
         readonly=True,
@@ -145,14 +155,9 @@ class CabinetEinvoiceBatchLine(models.Model):
         by_format = defaultdict(lambda: self.browse())
         for line in self:
             by_format[line.einvoice_format] |= line
-        by_format["chorus_pro"]._fail(
-            self.env._(
-                "Sending to Chorus Pro is not done by this module yet: download the Factur-X "
-                "of the invoice and deposit it on Chorus Pro."
-            )
-        )
         documents = {}
-        facturx_lines = by_format["facturx_email"]
+        # Factur-X for clients who agreed to it by email, and for public bodies on Chorus Pro.
+        facturx_lines = by_format["facturx_email"] | by_format["chorus_pro"]
         missing = facturx_lines.move_id._cabinet_facturx_missing()
         for line in facturx_lines:
             problems = missing.get(line.move_id) or [
@@ -163,6 +168,7 @@ class CabinetEinvoiceBatchLine(models.Model):
         ready = facturx_lines.filtered(lambda line: line.state == "to_send")
         if ready:
             documents.update(ready.move_id._cabinet_issue_facturx(checked=True))
+        ready.filtered(lambda line: line.einvoice_format == "chorus_pro")._to_deposit(documents)
         pdf_lines = by_format["pdf_email"] | by_format[False]
         if pdf_lines:
             documents.update(pdf_lines.move_id._cabinet_render_invoice_pdfs())
@@ -195,6 +201,40 @@ class CabinetEinvoiceBatchLine(models.Model):
         )
         self.move_id.is_move_sent = True
         self.state = "sent"
+
+    def _to_deposit(self, documents):
+        """Public bodies receive their invoices through Chorus Pro: the Factur-X is issued,
+        kept on the line and the invoice, and waits for the user to deposit it."""
+        for line in self:
+            line.write(
+                {
+                    "state": "to_deposit",
+                    "attachment_id": documents[line.move_id].id,
+                    "message": self.env._(
+                        "Factur-X issued: deposit it on Chorus Pro (service code: "
+                        "%(service)s, commitment: %(commitment)s), then mark it deposited.",
+                        service=line.partner_id.einvoice_service_code or "-",
+                        commitment=line.partner_id.einvoice_commitment or "-",
+                    ),
+                }
+            )
+
+    def action_mark_deposited(self):
+        """The user deposited these Factur-X on Chorus Pro."""
+        lines = self.filtered(lambda line: line.state == "to_deposit")
+        if lines != self:
+            raise UserError(self.env._("Only invoices waiting for their deposit on Chorus Pro "
+                                       "can be marked deposited."))  # fmt: skip
+        lines.move_id._message_log_batch(
+            bodies={
+                line.move_id.id: self.env._(
+                    "Factur-X deposited on Chorus Pro by %(user)s.", user=self.env.user.name
+                )  # fmt: skip
+                for line in lines
+            }
+        )
+        lines.move_id.is_move_sent = True
+        lines.write({"state": "sent", "message": False})
 
     def _fail(self, message):
         if self:

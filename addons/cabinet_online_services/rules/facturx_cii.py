@@ -35,6 +35,12 @@ def amount(value):
     return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def price(value):
+    """A unit price as written: its own decimals, at least two (40.00, 12.345)."""
+    value = Decimal(str(value)).normalize()
+    return f"{value.quantize(CENT) if value.as_tuple().exponent > -2 else value:f}"
+
+
 @dataclass
 class Party:
     name: str
@@ -97,6 +103,7 @@ class Invoice:
     payment_terms: str = ""
     buyer_reference: str = ""
     purchase_order: str = ""
+    contract_reference: str = ""
     preceding_invoice: str = ""
     preceding_invoice_date: date | None = None
     prepaid_amount: Decimal = Decimal(0)
@@ -218,8 +225,17 @@ def _line_item(transaction, index, line):
     if line.description:
         _sub(product, "ram:Description", line.description)
     agreement = _sub(item, "ram:SpecifiedLineTradeAgreement")
+    net_price = Decimal(str(line.unit_price))
+    if line.gross_price is not None and Decimal(str(line.gross_price)) != net_price:
+        # A discounted line: its price before the discount (BT-148) and the discount (BT-147).
+        gross_price = Decimal(str(line.gross_price))
+        gross = _sub(agreement, "ram:GrossPriceProductTradePrice")
+        _sub(gross, "ram:ChargeAmount", price(gross_price))
+        allowance = _sub(gross, "ram:AppliedTradeAllowanceCharge")
+        _sub(_sub(allowance, "ram:ChargeIndicator"), "udt:Indicator", "false")
+        _sub(allowance, "ram:ActualAmount", price(gross_price - net_price))
     net = _sub(agreement, "ram:NetPriceProductTradePrice")
-    _sub(net, "ram:ChargeAmount", f"{Decimal(str(line.unit_price)):f}")
+    _sub(net, "ram:ChargeAmount", price(net_price))
     delivery = _sub(item, "ram:SpecifiedLineTradeDelivery")
     _sub(delivery, "ram:BilledQuantity", f"{Decimal(str(line.quantity)):f}",
          unitCode=line.unit_code)  # fmt: skip
@@ -238,6 +254,9 @@ def _agreement_and_delivery(transaction, invoice):
     if invoice.purchase_order:
         order = _sub(agreement, "ram:BuyerOrderReferencedDocument")
         _sub(order, "ram:IssuerAssignedID", invoice.purchase_order)
+    if invoice.contract_reference:
+        contract = _sub(agreement, "ram:ContractReferencedDocument")
+        _sub(contract, "ram:IssuerAssignedID", invoice.contract_reference)
     delivery = _sub(transaction, "ram:ApplicableHeaderTradeDelivery")
     if invoice.delivery_party:
         ship_to = _sub(delivery, "ram:ShipToTradeParty")

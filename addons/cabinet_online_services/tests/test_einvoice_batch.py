@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import OnlineServicesCase
@@ -66,12 +66,29 @@ class TestEinvoiceBatch(OnlineServicesCase):
         self.assertFalse(line.move_id.is_move_sent)
         self.assertFalse(self._mail(line.move_id))
 
-    def test_chorus_pro_is_reported_not_sent(self):
+    def test_a_public_body_gets_its_factur_x_to_deposit_on_chorus_pro(self):
+        import facturx  # noqa: PLC0415
+
         self.client.write({"einvoice_format": "chorus_pro", "einvoice_agreed_on": "2026-10-01",
-                           "einvoice_service_code": "COMPTA"})  # fmt: skip
-        line = self._bill_and_send().line_ids
-        self.assertEqual((line.state, line.destination), ("failed", "Chorus Pro COMPTA"))
-        self.assertIn("Chorus Pro", line.message)
+                           "einvoice_service_code": "COMPTA",
+                           "einvoice_commitment": "EJ-2026-000123"})  # fmt: skip
+        batch = self._bill_and_send()
+        line = batch.line_ids
+        self.assertEqual((line.state, line.destination), ("to_deposit", "Chorus Pro COMPTA"))
+        self.assertIn("EJ-2026-000123", line.message)
+        self.assertEqual(batch.deposit_count, 1)
+        _filename, xml = facturx.get_xml_from_pdf(line.attachment_id.raw, check_xsd=True)
+        self.assertIn(b"<ram:BuyerReference>COMPTA</ram:BuyerReference>", xml)
+        self.assertFalse(line.move_id.is_move_sent)
+        self.assertFalse(self._mail(line.move_id), "nothing is emailed to a public body")
+        with self.assertRaises(AccessError):
+            line.with_user(self.user).action_mark_deposited()
+        line.action_mark_deposited()
+        self.assertEqual(line.state, "sent")
+        self.assertTrue(line.move_id.is_move_sent)
+        self.assertIn("deposited on Chorus Pro", line.move_id.message_ids[0].body)
+        with self.assertRaisesRegex(UserError, "waiting for their deposit"):
+            line.action_mark_deposited()
 
     def test_portal_users_see_no_sending(self):
         self._bill_and_send()

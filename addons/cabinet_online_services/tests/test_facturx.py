@@ -1,4 +1,5 @@
 import base64
+import io
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
@@ -68,6 +69,22 @@ class TestFacturX(OnlineServicesCase):
         [fetched] = self.env["account.move"].get_facturx(invoice.ids)
         self.assertEqual(base64.b64decode(fetched["xml"]), xml)
         self.assertEqual(fetched["filename"], attachment.name)
+
+    def test_several_invoices_rendered_at_once_each_get_their_own_pdf(self):
+        from odoo.tools.pdf import PdfFileReader  # noqa: PLC0415
+
+        first = self._invoice()
+        others = first.copy() | first.copy()
+        others.action_post()
+        invoices = first | others
+        pdfs = invoices._cabinet_invoice_pdfs()
+        self.assertEqual(set(pdfs), set(invoices))
+        for invoice in invoices:
+            reader = PdfFileReader(io.BytesIO(pdfs[invoice]))
+            text = "".join(page.extract_text() for page in reader.pages)
+            self.assertIn(invoice.name, text)
+            for other in invoices - invoice:
+                self.assertNotIn(other.name, text)
 
     def test_missing_mentions_are_listed_before_anything_is_issued(self):
         invoice = self._invoice()
@@ -165,3 +182,149 @@ class TestFacturX(OnlineServicesCase):
         self.assertEqual(action["type"], "ir.actions.act_url")
         again = invoice.action_cabinet_download_facturx()
         self.assertEqual(again["url"], action["url"], "issued once")
+
+    def _tax(self, name, amount, **codes):
+        return self.env["account.tax"].create(
+            {"name": name, "amount": amount, "amount_type": "percent", "type_tax_use": "sale",
+             "company_id": self.company.id, **codes}
+        )  # fmt: skip
+
+    def _manual_invoice(self, lines, **vals):
+        """A posted invoice typed by hand (no letter), paid by transfer to the firm's IBAN."""
+        if not self.company.partner_id.bank_ids:
+            self.env["res.partner.bank"].create(
+                {"partner_id": self.company.partner_id.id,
+                 "acc_number": "FR7630001007941234567890185"}
+            )  # fmt: skip
+        invoice = self.env["account.move"].create(
+            {"move_type": "out_invoice", "partner_id": self.client.id,
+             "invoice_date": "2026-11-25", "invoice_line_ids": [(0, 0, line) for line in lines],
+             **vals}
+        )  # fmt: skip
+        invoice.action_post()
+        return invoice
+
+    def test_a_varied_invoice_passes_every_check(self):
+        vat_10 = self._tax("TVA 10 %", 10)
+        vat_5 = self._tax("TVA 5,5 %", 5.5)
+        training = self._tax("Exonération formation", 0, ubl_cii_tax_category_code="E",
+                             ubl_cii_tax_exemption_reason_code="VATEX-FR-CGI261-4")  # fmt: skip
+        invoice = self._manual_invoice(
+            [
+                {"product_id": self.dashboard.id, "quantity": 3, "price_unit": 40.0,
+                 "discount": 10.0},
+                {"product_id": self.payroll.id, "quantity": 1, "price_unit": 100.0,
+                 "tax_ids": [(6, 0, vat_10.ids)]},
+                {"name": "Guide fiscal annuel", "quantity": 2, "price_unit": 12.5,
+                 "tax_ids": [(6, 0, vat_5.ids)]},
+                {"name": "Formation professionnelle", "quantity": 1, "price_unit": 500.0,
+                 "tax_ids": [(6, 0, training.ids)]},
+            ],
+            ref="BC-2026-118",
+        )  # fmt: skip
+        self.assertEqual(invoice._cabinet_facturx_missing(), {})
+        self.assertEqual(invoice._cabinet_facturx_problems(), [])
+        xml = invoice._cabinet_facturx_xml().decode()
+        for expected in (
+            "<ram:ChargeAmount>40.00</ram:ChargeAmount>",  # price before the 10 % discount
+            "<ram:ActualAmount>4",
+            "<ram:RateApplicablePercent>10</ram:RateApplicablePercent>",
+            "<ram:RateApplicablePercent>5.5</ram:RateApplicablePercent>",
+            "<ram:ExemptionReasonCode>VATEX-FR-CGI261-4</ram:ExemptionReasonCode>",
+            "<ram:Name>Guide fiscal annuel</ram:Name>",
+            "<ram:IssuerAssignedID>BC-2026-118</ram:IssuerAssignedID>",
+            "<ram:ID>S1</ram:ID>",
+            f"<ram:GrandTotalAmount>{invoice.amount_total:.2f}</ram:GrandTotalAmount>",
+        ):
+            self.assertIn(expected, xml)
+
+    def test_an_exempt_line_without_its_reason_cannot_be_issued(self):
+        invoice = self._manual_invoice(
+            [{"product_id": self.dashboard.id, "quantity": 1, "price_unit": 30.0,
+              "tax_ids": [(6, 0, self._tax("TVA 0 %", 0).ids)]}]
+        )  # fmt: skip
+        with self.assertRaisesRegex(UserError, "VAT exemption reason of “TVA 0 %”"):
+            invoice.with_context(lang="en_US")._cabinet_check_facturx()
+        with self.assertRaisesRegex(UserError, "motif d'exonération de TVA de « TVA 0 % »"):
+            invoice.with_context(lang="fr_FR")._cabinet_check_facturx()
+
+    def test_an_eu_business_client_is_invoiced_under_reverse_charge(self):
+        self.client.write({"country_id": self.env.ref("base.de").id, "vat": "DE811569869",
+                           "street": "Hauptstraße 1", "zip": "10115", "city": "Berlin",
+                           "email": "compta@mueller.example"})  # fmt: skip
+        intra = self._tax("TVA 0 % UE", 0, ubl_cii_tax_category_code="AE",
+                          ubl_cii_tax_exemption_reason_code="VATEX-EU-AE")  # fmt: skip
+        invoice = self._manual_invoice(
+            [{"product_id": self.dashboard.id, "quantity": 1, "price_unit": 30.0,
+              "tax_ids": [(6, 0, intra.ids)]}]
+        )  # fmt: skip
+        self.assertEqual(invoice._cabinet_facturx_problems(), [])
+        xml = invoice._cabinet_facturx_xml().decode()
+        self.assertIn("<ram:CategoryCode>AE</ram:CategoryCode>", xml)
+        self.assertIn("VATEX-EU-AE", xml)
+        self.assertIn("DE811569869", xml)
+
+    def test_goods_and_services_are_stated_as_mixed(self):
+        guide = self.env["product.product"].create(
+            {"name": "Guide fiscal (livre)", "type": "consu", "list_price": 25.0}
+        )
+        invoice = self._manual_invoice(
+            [{"product_id": self.dashboard.id, "quantity": 1, "price_unit": 30.0},
+             {"product_id": guide.id, "quantity": 1, "price_unit": 25.0,
+              "tax_ids": [(6, 0, self.dashboard.taxes_id.ids)]}]
+        )  # fmt: skip
+        self.assertEqual(invoice._cabinet_facturx_billing_mode(), "M1")
+        self.assertEqual(invoice._cabinet_facturx_problems(), [])
+        self.assertIn(
+            "Nature of the operation: delivery of goods and services",
+            invoice.with_context(lang="en_US")._cabinet_invoice_mentions(),
+        )
+
+    def test_a_partly_paid_invoice_states_what_was_prepaid(self):
+        invoice = self._manual_invoice(
+            [{"product_id": self.dashboard.id, "quantity": 1, "price_unit": 100.0}]
+        )
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"amount": 50.0, "payment_date": "2026-11-25"})._create_payments()
+        self.assertEqual(invoice._cabinet_facturx_problems(), [])
+        xml = invoice._cabinet_facturx_xml().decode()
+        self.assertIn("<ram:TotalPrepaidAmount>50.00</ram:TotalPrepaidAmount>", xml)
+        self.assertIn("<ram:DuePayableAmount>70.00</ram:DuePayableAmount>", xml)
+
+    def test_chorus_pro_references_come_from_the_client_to_the_invoice(self):
+        self.client.write({"einvoice_format": "chorus_pro", "einvoice_agreed_on": "2026-11-01",
+                           "einvoice_service_code": "SERVICE-COMPTA",
+                           "einvoice_commitment": "EJ-2026-000123"})  # fmt: skip
+        invoice = self._invoice()
+        self.assertEqual(invoice.buyer_reference, "SERVICE-COMPTA")
+        self.assertEqual(invoice.purchase_order_reference, "EJ-2026-000123")
+        invoice.write({"purchase_order_reference": "EJ-2026-000999",
+                       "contract_reference": "MARCHE-2026-07"})  # fmt: skip
+        xml = invoice._cabinet_facturx_xml().decode()
+        self.assertIn("EJ-2026-000999", xml)
+        self.assertNotIn("EJ-2026-000123", xml)
+        self.assertIn("<ram:ContractReferencedDocument><ram:IssuerAssignedID>MARCHE-2026-07",
+                      xml.replace("\n", "").replace(" ", ""))  # fmt: skip
+        self.assertEqual(invoice._cabinet_facturx_problems(), [])
+
+    def test_the_nature_is_not_printed_twice_with_the_french_localisation(self):
+        france = self.env.ref("base.fr")
+        self.company.account_fiscal_country_id = france
+        group = self.env["account.tax.group"].create(
+            {"name": "TVA 20 %", "country_id": france.id, "company_id": self.company.id}
+        )
+        self.dashboard.taxes_id.write(
+            {"tax_scope": "service", "country_id": france.id, "tax_group_id": group.id}
+        )
+        invoice = self._invoice()
+        self.assertTrue(invoice.l10n_fr_is_company_french)
+        self.client.lang = "en_US"
+        html, _type = self.env["ir.actions.report"]._render_qweb_html(
+            "account.account_invoices", invoice.ids
+        )
+        html = html.decode()
+        self.assertIn("Service Delivery", html, "printed by l10n_fr_account")
+        self.assertNotIn("Nature of the operation", html)
+        self.assertIn("40 EUR", html)
+        self.assertEqual(invoice._cabinet_facturx_billing_mode(), "S1")
