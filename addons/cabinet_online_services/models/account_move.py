@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date
+from odoo.tools import format_date, formatLang
 
 from ..rules import facturx_cii, facturx_validation
 
@@ -188,9 +188,24 @@ class AccountMove(models.Model):
         return nature + ("2" if paid else "1")
 
     def _cabinet_facturx_notes(self):
-        """The B2B payment mentions of Code de commerce L441-9, in the invoice's language."""
+        """The B2B payment mentions of Code de commerce L441-9, in the invoice's language:
+        recovery indemnity (PMT), late penalties (PMD), and the early payment discount of the
+        payment term or its absence (AAB).
+
+        Odoo's l10n_fr_pdp writes these notes itself for companies on its platform: where it
+        does, its wording is kept, so that no note is written twice nor two ways."""
         env = self.with_context(lang=self.partner_id.lang or self.env.lang).env
-        return {
+        term = self.invoice_payment_term_id
+        if term.early_discount:
+            discount = env._(
+                "Discount for early payment: %(percent)s%% if paid within %(days)s days.",
+                percent=formatLang(env, term.discount_percentage, digits=2).rstrip("0")
+                .rstrip(".,"),
+                days=term.discount_days,
+            )  # fmt: skip
+        else:
+            discount = env._("No discount for early payment.")
+        notes = {
             "PMT": env._(
                 "Fixed recovery indemnity in case of late payment: 40 EUR (article D441-5 of "
                 "the French Commercial Code)."
@@ -199,8 +214,11 @@ class AccountMove(models.Model):
                 "Late payment penalties: the ECB refinancing rate plus 10 points (article "
                 "L441-10 of the French Commercial Code)."
             ),
-            "AAB": env._("No discount for early payment."),
+            "AAB": discount,
         }
+        if hasattr(self, "_l10n_fr_pdp_get_default_notes"):
+            notes.update(self._l10n_fr_pdp_get_default_notes())
+        return notes
 
     def _cabinet_payee_bank(self):
         """The firm's IBAN the client pays to: the invoice's, its payment mode's, or the

@@ -328,3 +328,20 @@ class TestFacturX(OnlineServicesCase):
         self.assertNotIn("Nature of the operation", html)
         self.assertIn("40 EUR", html)
         self.assertEqual(invoice._cabinet_facturx_billing_mode(), "S1")
+
+    def test_an_early_payment_discount_is_stated_instead_of_its_absence(self):
+        term = self.env["account.payment.term"].create(
+            {"name": "30 jours, escompte 2 % à 10 jours", "early_discount": True,
+             "discount_percentage": 2.0, "discount_days": 10,
+             "line_ids": [(0, 0, {"value": "percent", "value_amount": 100, "nb_days": 30})]}
+        )  # fmt: skip
+        invoice = self._manual_invoice(
+            [{"product_id": self.dashboard.id, "quantity": 1, "price_unit": 100.0}],
+            invoice_payment_term_id=term.id,
+        )
+        self.client.lang = "en_US"
+        notes = invoice._cabinet_facturx_notes()
+        self.assertEqual(notes["AAB"], "Discount for early payment: 2% if paid within 10 days.")
+        self.assertNotIn("No discount", invoice._cabinet_facturx_xml().decode())
+        self.assertIn(notes["AAB"], invoice._cabinet_invoice_mentions())
+        self.assertEqual(invoice._cabinet_facturx_problems(), [])
