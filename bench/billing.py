@@ -61,18 +61,7 @@ def build_firm(env, letters_count, seed):
     """A new company with ``letters_count`` active letters and October usage to bill."""
     rng = random.Random(seed)
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    used = set(env["res.partner"].with_context(active_test=False).search(
-        [("siren", "!=", False)]).mapped("siren"))  # fmt: skip
-    siren = demo_firm.make_siren(rng, used)
-    company = (
-        env["res.company"]
-        .with_context(install_mode=True)
-        .create({"name": f"Cabinet bench {stamp}", "country_id": env.ref("base.fr").id,
-                 "currency_id": env.ref("base.EUR").id, "vat": demo_firm.french_vat(siren),
-                 "company_registry": demo_firm.make_siret(siren, rng)})
-    )  # fmt: skip
-    env["account.chart.template"].try_loading("fr", company, install_demo=False)
-    env = env(context={**env.context, "allowed_company_ids": company.ids})
+    company, env = demo_firm.new_french_company(env, f"Cabinet bench {stamp}", rng)
     vendor = env["res.partner"].create({"name": f"Éditeur bench {stamp}", "is_company": True})
     product = env["product.product"]
     dashboard, payroll = product.create(

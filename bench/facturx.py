@@ -58,20 +58,12 @@ def build_invoices(env, count, seed):
     """A new French company, ``count`` clients with a letter each, one billing run."""
     rng = random.Random(seed)
     stamp = time.strftime("%Y%m%d-%H%M%S")
+    company, env = demo_firm.new_french_company(
+        env, f"Cabinet Factur-X {stamp}", rng, street="1 rue de la Paix", zip="75002",
+        city="Paris", email="facturation@cabinet.example",
+    )  # fmt: skip
     used = set(env["res.partner"].with_context(active_test=False).search(
         [("siren", "!=", False)]).mapped("siren"))  # fmt: skip
-    siren = demo_firm.make_siren(rng, used)
-    company = (
-        env["res.company"]
-        .with_context(install_mode=True)
-        .create({"name": f"Cabinet Factur-X {stamp}", "country_id": env.ref("base.fr").id,
-                 "currency_id": env.ref("base.EUR").id, "vat": demo_firm.french_vat(siren),
-                 "company_registry": demo_firm.make_siret(siren, rng),
-                 "street": "1 rue de la Paix", "zip": "75002", "city": "Paris",
-                 "email": "facturation@cabinet.example"})
-    )  # fmt: skip
-    env["account.chart.template"].try_loading("fr", company, install_demo=False)
-    env = env(context={**env.context, "allowed_company_ids": company.ids})
     bank_account = env["res.partner.bank"].create(
         {"partner_id": company.partner_id.id, "acc_number": demo_firm._iban(rng),
          "company_id": company.id, "allow_out_payment": True}
