@@ -1,5 +1,6 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import OnlineServicesCase
 
@@ -81,6 +82,10 @@ class TestEinvoiceBatch(OnlineServicesCase):
         self.assertIn(b"<ram:BuyerReference>COMPTA</ram:BuyerReference>", xml)
         self.assertFalse(line.move_id.is_move_sent)
         self.assertFalse(self._mail(line.move_id), "nothing is emailed to a public body")
+        action = self.env.ref("cabinet_online_services.action_cabinet_einvoice_to_deposit")
+        self.assertEqual(
+            self.env["cabinet.einvoice.batch.line"].search(safe_eval(action.domain)), line
+        )
         with self.assertRaises(AccessError):
             line.with_user(self.user).action_mark_deposited()
         line.action_mark_deposited()
