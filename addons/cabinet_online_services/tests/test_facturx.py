@@ -345,3 +345,12 @@ class TestFacturX(OnlineServicesCase):
         self.assertNotIn("No discount", invoice._cabinet_facturx_xml().decode())
         self.assertIn(notes["AAB"], invoice._cabinet_invoice_mentions())
         self.assertEqual(invoice._cabinet_facturx_problems(), [])
+
+    def test_a_direct_debit_invoice_without_a_mandate_cannot_be_issued(self):
+        invoice = self._invoice()
+        self.assertEqual(invoice.payment_mode_id.payment_method_id.code, "sepa_direct_debit")
+        invoice.mandate_id = False
+        with self.assertRaisesRegex(UserError, "client's bank account and SEPA mandate"):
+            invoice.with_context(lang="en_US")._cabinet_issue_facturx()
+        with self.assertRaisesRegex(UserError, "mandat SEPA"):
+            invoice.with_context(lang="fr_FR")._cabinet_check_facturx()
