@@ -25,13 +25,17 @@ def test_log_problems_keep_our_warnings_and_every_error(tmp_path):
         "2026-11-23 10:00:00,000 1 WARNING db odoo.addons.base.models.ir_model: "
         "Two fields of res.partner() [Modules: cabinet_dunning]\n"
         "2026-11-23 10:00:00,000 1 WARNING db odoo.addons.mail: unrelated warning\n"
+        "2026-11-23 10:00:00,000 1 WARNING cabinet_test odoo.modules.module: not ours\n"
+        "2026-11-23 10:00:00,000 1 WARNING db odoo.addons.cabinet_online_services.models.x: "
+        "ours\n"
         "2026-11-23 10:00:00,000 1 ERROR db odoo.sql_db: bad query\n",
         encoding="utf-8",
     )
     problems = runtests.log_problems(log)
-    assert len(problems) == 2
+    assert len(problems) == 3
     assert "cabinet_dunning" in problems[0]
-    assert "bad query" in problems[1]
+    assert problems[1].endswith("ours")
+    assert "bad query" in problems[2]
 
 
 def test_junit_counts(tmp_path):
