@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date, formatLang
+from odoo.tools import format_date, formatLang, html2plaintext, is_html_empty
 
 from ..rules import facturx_cii, facturx_validation
 
@@ -164,7 +164,11 @@ class AccountMove(models.Model):
         code = tax.ubl_cii_tax_exemption_reason_code or DEFAULT_EXEMPTION_CODES.get(category, "")
         reasons = dict(self.env["account.tax"]._fields["ubl_cii_tax_exemption_reason_code"]
                        ._description_selection(self.env))  # fmt: skip
-        if category == "AE":
+        notes = tax.with_context(lang=self.partner_id.lang or self.env.lang).invoice_legal_notes
+        if not is_html_empty(notes):
+            # The legal notes the invoice PDF prints for this tax: the XML says the same.
+            reason = html2plaintext(notes)
+        elif category == "AE":
             reason = self.env._("Reverse charge (article 196 of Directive 2006/112/EC)")
         else:
             reason = (

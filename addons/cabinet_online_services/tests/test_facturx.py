@@ -208,7 +208,9 @@ class TestFacturX(OnlineServicesCase):
         vat_10 = self._tax("TVA 10 %", 10)
         vat_5 = self._tax("TVA 5,5 %", 5.5)
         training = self._tax("Exonération formation", 0, ubl_cii_tax_category_code="E",
-                             ubl_cii_tax_exemption_reason_code="VATEX-FR-CGI261-4")  # fmt: skip
+                             ubl_cii_tax_exemption_reason_code="VATEX-FR-CGI261-4",
+                             invoice_legal_notes="<p>Exonération de TVA, article 261-4-4° a "
+                                                 "du CGI</p>")  # fmt: skip
         invoice = self._manual_invoice(
             [
                 {"product_id": self.dashboard.id, "quantity": 3, "price_unit": 40.0,
@@ -231,6 +233,7 @@ class TestFacturX(OnlineServicesCase):
             "<ram:RateApplicablePercent>10</ram:RateApplicablePercent>",
             "<ram:RateApplicablePercent>5.5</ram:RateApplicablePercent>",
             "<ram:ExemptionReasonCode>VATEX-FR-CGI261-4</ram:ExemptionReasonCode>",
+            "<ram:ExemptionReason>Exonération de TVA, article 261-4-4° a du CGI</ram:Exemption",
             "<ram:Name>Guide fiscal annuel</ram:Name>",
             "<ram:IssuerAssignedID>BC-2026-118</ram:IssuerAssignedID>",
             "<ram:ID>S1</ram:ID>",
