@@ -178,6 +178,17 @@ class AccountMove(models.Model):
             )
         return facturx_cii.Tax(category, rate, reason, code)
 
+    def _cabinet_gross_price(self, line):
+        """A discounted line's unit price before the discount, without tax (BT-148): from
+        its subtotal, so that a price entered tax included gives the same; None without a
+        discount."""
+        if not line.discount or not line.quantity:
+            return None
+        if line.discount >= 100:
+            return Decimal(str(line.price_unit))
+        net = Decimal(str(line.price_subtotal)) / Decimal(str(line.quantity))
+        return (net / (1 - Decimal(str(line.discount)) / 100)).quantize(Decimal("0.0001"))
+
     def _cabinet_facturx_billing_mode(self):
         """The French billing mode (BT-23): goods (B), services (S) or both (M), then 1 for
         an invoice to pay, 2 for one already paid when it is issued. A line without product
@@ -269,7 +280,7 @@ class AccountMove(models.Model):
                 if line.quantity
                 else Decimal(0),
                 tax=self._cabinet_facturx_tax(line),
-                gross_price=Decimal(str(line.price_unit)) if line.discount else None,
+                gross_price=self._cabinet_gross_price(line),
             )
             for line in self.invoice_line_ids.filtered(
                 lambda move_line: move_line.display_type == "product"
