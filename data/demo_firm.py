@@ -5,8 +5,10 @@
 The firm gets the French chart of accounts, clients of every segment (TPE, PME, large groups,
 public bodies) with valid SIREN/SIRET and VAT numbers, addresses and payer cards, and posted
 customer invoices of various ages: some paid (reconciled), some partly paid, the rest open,
-and one open credit note. Everything is created in batches (one ``create`` per chunk of
-records), so ``--clients 5000 --invoices-per-client 12`` builds a benchmark-size book.
+and one open credit note; with the online services, e-invoicing preferences (public bodies on
+Chorus Pro, some clients on Factur-X), letters in every state and a first billing run.
+Everything is created in batches (one ``create`` per chunk of records), so ``--clients 5000
+--invoices-per-client 12`` builds a benchmark-size book.
 The same seed always gives the same firm. Benchmarks import ``build_firm`` from here.
 """
 
@@ -169,6 +171,15 @@ def setup_company(env):
     )
     if company.chart_template != "fr":
         env["account.chart.template"].try_loading("fr", company, install_demo=False)
+    if not company.partner_id.bank_ids:
+        # The account the clients pay to by transfer, named on the invoices.
+        account = env["res.partner.bank"].create(
+            {"partner_id": company.partner_id.id, "acc_number": _iban(random.Random(0)),
+             "company_id": company.id, "allow_out_payment": True}
+        )  # fmt: skip
+        env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "=", "bank")], limit=1
+        ).bank_account_id = account
     admin = env.ref("base.user_admin")
     if env["res.lang"]._lang_get("fr_FR"):
         admin.write({"lang": "fr_FR", "tz": "Europe/Paris"})
@@ -473,7 +484,7 @@ def create_engagement_letters(env, company, clients, rng, today):
     missions = env["cabinet.mission"].search([])
     term = env.ref("account.account_payment_term_30days")
     states = ["active"] * 6 + ["draft", "sent", "signed", "suspended", "terminated"]
-    vals_list, targets = [], []
+    vals_list, targets, public_billed = [], [], False
     for index, client in enumerate(clients):
         start = (today - timedelta(days=rng.randint(60, 700))).replace(day=1)
         chosen = rng.sample(subscriptions.ids, rng.randint(1, 3)) + rng.sample(usage.ids, 1)
@@ -494,7 +505,10 @@ def create_engagement_letters(env, company, clients, rng, today):
                              for product_id in chosen],
             }
         )  # fmt: skip
-        targets.append(states[index % len(states)])
+        target = states[index % len(states)]
+        if client.client_segment == "public" and not public_billed:
+            target = public_billed = "active"  # billed, with its Chorus Pro references
+        targets.append(target)
     letters = env["cabinet.engagement.letter"]
     for batch in chunks(vals_list):
         letters |= env["cabinet.engagement.letter"].create(batch)
@@ -527,6 +541,24 @@ def create_engagement_letters(env, company, clients, rng, today):
             getattr(by_target[target], method)()
     by_target["terminated"].terminate(today - timedelta(days=15), "Cession du fonds de commerce")
     return letters
+
+
+def set_einvoicing(env, partners, rng, today):
+    """E-invoicing preferences: public bodies on Chorus Pro (with a service code and a legal
+    commitment), a third of the other clients agreed to Factur-X by email, the rest keep the
+    PDF by email. Each agreement is dated."""
+    public = partners.filtered(lambda partner: partner.client_segment == "public")
+    for index, partner in enumerate(public, start=1):
+        partner.write(
+            {"einvoice_format": "chorus_pro", "einvoice_agreed_on": today - timedelta(days=90),
+             "einvoice_service_code": "SERVICE-FINANCES",
+             "einvoice_commitment": f"EJ-{today.year}-{index:06d}"}
+        )  # fmt: skip
+    others = (partners - public).sorted("id")
+    facturx = others.browse([partner.id for partner in others if rng.random() < 1 / 3])
+    facturx.write(
+        {"einvoice_format": "facturx_email", "einvoice_agreed_on": today - timedelta(days=30)}
+    )
 
 
 def start_billing(env, letters, rng, today):
@@ -604,6 +636,7 @@ def build_firm(env, clients=30, invoices_per_client=4, seed=1, today=None):
     credit_note = create_credit_note(env, invoices)
     letters, billed = [], []
     if "cabinet.engagement.letter" in env:
+        set_einvoicing(env, partners, rng, today)
         letters = create_engagement_letters(env, company, partners, rng, today)
         billed = start_billing(env, letters, rng, today)
     run = start_dunning(env, invoices, today)
