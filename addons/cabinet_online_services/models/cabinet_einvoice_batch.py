@@ -72,6 +72,7 @@ class CabinetEinvoiceBatch(models.Model):
                 ],
             }
         )
+        batch.line_ids._fail_what_is_missing()
         self.env.ref("cabinet_online_services.ir_cron_send_einvoices")._trigger()
         return batch
 
@@ -158,13 +159,7 @@ class CabinetEinvoiceBatchLine(models.Model):
         documents = {}
         # Factur-X for clients who agreed to it by email, and for public bodies on Chorus Pro.
         facturx_lines = by_format["facturx_email"] | by_format["chorus_pro"]
-        missing = facturx_lines.move_id._cabinet_facturx_missing()
-        for line in facturx_lines:
-            problems = missing.get(line.move_id) or [
-                f"{rule}: {text}" for rule, text in line.move_id._cabinet_facturx_problems()
-            ]
-            if problems:
-                line._fail(self.env._("Missing: %(missing)s", missing="; ".join(problems)))
+        facturx_lines._fail_what_is_missing(schematrons=True)
         ready = facturx_lines.filtered(lambda line: line.state == "to_send")
         if ready:
             documents.update(ready.move_id._cabinet_issue_facturx(checked=True))
@@ -201,6 +196,26 @@ class CabinetEinvoiceBatchLine(models.Model):
         )
         self.move_id.is_move_sent = True
         self.state = "sent"
+
+    def _fail_what_is_missing(self, schematrons=False):
+        """Mark failed, with the list of what is missing, the Factur-X lines whose invoice
+        the French rules would reject: what the invoice and its parties lack (checked when
+        queued, so that the user sees it before anything is sent), and with
+        ``schematrons``, what the XSD and schematrons reject (checked when sending)."""
+        lines = self.filtered(
+            lambda line: (
+                line.state == "to_send" and line.einvoice_format in ("facturx_email", "chorus_pro")
+            )
+        )
+        missing = lines.move_id._cabinet_facturx_missing()
+        for line in lines:
+            problems = (
+                missing.get(line.move_id)
+                or schematrons
+                and [f"{rule}: {text}" for rule, text in line.move_id._cabinet_facturx_problems()]
+            )
+            if problems:
+                line._fail(self.env._("Missing: %(missing)s", missing="; ".join(problems)))
 
     def _to_deposit(self, documents):
         """Public bodies receive their invoices through Chorus Pro: the Factur-X is issued,

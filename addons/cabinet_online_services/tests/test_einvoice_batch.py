@@ -67,6 +67,18 @@ class TestEinvoiceBatch(OnlineServicesCase):
         self.assertFalse(line.move_id.is_move_sent)
         self.assertFalse(self._mail(line.move_id))
 
+    def test_what_is_missing_is_listed_before_anything_is_sent(self):
+        self.client.write({"einvoice_format": "facturx_email", "einvoice_agreed_on": "2026-10-01",
+                           "company_registry": False})  # fmt: skip
+        run = self.env["cabinet.billing.run"].browse(
+            self.env["cabinet.billing.run"].run_billing("2026-11-25")["run_id"]
+        )
+        action = run.with_context(lang="fr_FR").action_send_invoices()
+        line = self.env["cabinet.einvoice.batch"].browse(action["res_id"]).line_ids
+        self.assertEqual(line.state, "failed", "known when queued, before the sending cron")
+        self.assertIn("le SIREN du client", line.message)
+        self.assertFalse(line.attachment_id)
+
     def test_a_public_body_gets_its_factur_x_to_deposit_on_chorus_pro(self):
         import facturx  # noqa: PLC0415
 
