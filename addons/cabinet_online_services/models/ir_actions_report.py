@@ -43,7 +43,7 @@ class IrActionsReport(models.Model):
         bodies, html_ids, _header, _footer, paper_args = report.with_context(
             debug=False
         )._prepare_html(html, report_model=report.model)
-        if sorted(html_ids) != sorted(res_ids):
+        if len(html_ids) != len(res_ids) or set(html_ids) != set(res_ids):
             raise UserError(
                 self.env._(
                     "The report “%s” cannot be split per record: its template does not mark "
