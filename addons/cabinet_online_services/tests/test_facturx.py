@@ -357,3 +357,27 @@ class TestFacturX(OnlineServicesCase):
             invoice.with_context(lang="en_US")._cabinet_issue_facturx()
         with self.assertRaisesRegex(UserError, "mandat SEPA"):
             invoice.with_context(lang="fr_FR")._cabinet_check_facturx()
+
+    def test_a_report_that_cannot_be_split_per_record_is_refused(self):
+        from ..models.ir_actions_report import wkhtmltopdf_renders_many  # noqa: PLC0415
+
+        if wkhtmltopdf_renders_many():
+            self.skipTest("patched Qt: Odoo's own one-call batch splits the PDF")
+        self.env["ir.ui.view"].create(
+            {"name": "cabinet_test_unsplittable", "type": "qweb",
+             "key": "cabinet_online_services.test_unsplittable",
+             "arch": '<t t-name="cabinet_online_services.test_unsplittable">'
+                     '<t t-call="web.html_container"><t t-foreach="docs" t-as="o">'
+                     '<div class="page"><span t-esc="o.name"/></div></t></t></t>'}
+        )  # fmt: skip
+        self.env["ir.actions.report"].create(
+            {"name": "Unsplittable", "model": "account.move", "report_type": "qweb-pdf",
+             "report_name": "cabinet_online_services.test_unsplittable"}
+        )  # fmt: skip
+        first = self._invoice()
+        second = first.copy()
+        second.action_post()
+        with self.assertRaisesRegex(UserError, "cannot be split per record"):
+            self.env["ir.actions.report"]._cabinet_render_pdfs(
+                "cabinet_online_services.test_unsplittable", (first | second).ids
+            )
