@@ -49,6 +49,17 @@ def invoice(**overrides):
     return fx.Invoice(**values)
 
 
+def exempt_invoice(reason, code=""):
+    """A service at the standard rate and a training exempt from VAT (reason, VATEX code)."""
+    return invoice(
+        lines=[
+            fx.Line("Tableau de bord", D("1"), D("30.00"), STANDARD),
+            fx.Line("Formation professionnelle", D("1"), D("500.00"),
+                    fx.Tax("E", D("0"), reason, code)),
+        ]
+    )  # fmt: skip
+
+
 CASES = {
     "plain services invoice": invoice(),
     "several VAT rates": invoice(
@@ -58,17 +69,7 @@ CASES = {
             fx.Line("Ouvrage", D("4"), D("12.50"), fx.Tax("S", D("5.5"))),
         ]
     ),
-    "exempt line": invoice(
-        lines=[
-            fx.Line("Tableau de bord", D("1"), D("30.00"), STANDARD),
-            fx.Line(
-                "Formation professionnelle",
-                D("1"),
-                D("500.00"),
-                fx.Tax("E", D("0"), "Exonération de TVA, article 261-4-4° a du CGI"),
-            ),
-        ]
-    ),
+    "exempt line": exempt_invoice("Exonération de TVA, article 261-4-4° a du CGI"),
     "credit note": invoice(
         number="AV/2026/00001",
         type_code=fx.CREDIT_NOTE,
@@ -124,17 +125,7 @@ CASES = {
         ]
     ),
     "goods and services": invoice(billing_mode="M1"),
-    "exempt line with its VATEX code": invoice(
-        lines=[
-            fx.Line("Tableau de bord", D("1"), D("30.00"), STANDARD),
-            fx.Line(
-                "Formation professionnelle",
-                D("1"),
-                D("500.00"),
-                fx.Tax("E", D("0"), "Exonération de TVA", "VATEX-FR-CGI261-4"),
-            ),
-        ]
-    ),
+    "exempt line with its VATEX code": exempt_invoice("Exonération de TVA", "VATEX-FR-CGI261-4"),
     "prepaid": invoice(prepaid_amount=D("100.00")),
     "purchase order reference": invoice(purchase_order="BC-2026-118"),
     "VAT on debits": invoice(vat_point_code="5"),
