@@ -64,13 +64,7 @@ def build_invoices(env, count, seed):
     )  # fmt: skip
     used = set(env["res.partner"].with_context(active_test=False).search(
         [("siren", "!=", False)]).mapped("siren"))  # fmt: skip
-    bank_account = env["res.partner.bank"].create(
-        {"partner_id": company.partner_id.id, "acc_number": demo_firm._iban(rng),
-         "company_id": company.id, "allow_out_payment": True}
-    )  # fmt: skip
-    env["account.journal"].search(
-        [("company_id", "=", company.id), ("type", "=", "bank")], limit=1
-    ).bank_account_id = bank_account
+    demo_firm.add_bank_account(env, company, rng)
     vat_20 = env["account.tax"].search(
         [("company_id", "=", company.id), ("type_tax_use", "=", "sale"), ("amount", "=", 20),
          ("amount_type", "=", "percent")], limit=1,

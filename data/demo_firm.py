@@ -180,14 +180,7 @@ def setup_company(env):
     if company.chart_template != "fr":
         env["account.chart.template"].try_loading("fr", company, install_demo=False)
     if not company.partner_id.bank_ids:
-        # The account the clients pay to by transfer, named on the invoices.
-        account = env["res.partner.bank"].create(
-            {"partner_id": company.partner_id.id, "acc_number": _iban(random.Random(0)),
-             "company_id": company.id, "allow_out_payment": True}
-        )  # fmt: skip
-        env["account.journal"].search(
-            [("company_id", "=", company.id), ("type", "=", "bank")], limit=1
-        ).bank_account_id = account
+        add_bank_account(env, company, random.Random(0))
     admin = env.ref("base.user_admin")
     if env["res.lang"]._lang_get("fr_FR"):
         admin.write({"lang": "fr_FR", "tz": "Europe/Paris"})
@@ -210,6 +203,19 @@ def new_french_company(env, name, rng, **vals):
     )  # fmt: skip
     env["account.chart.template"].try_loading("fr", company, install_demo=False)
     return company, env(context={**env.context, "allowed_company_ids": company.ids})
+
+
+def add_bank_account(env, company, rng):
+    """The company's IBAN, on its bank journal: the account the clients pay to by transfer,
+    named on the invoices."""
+    account = env["res.partner.bank"].create(
+        {"partner_id": company.partner_id.id, "acc_number": _iban(rng),
+         "company_id": company.id, "allow_out_payment": True}
+    )  # fmt: skip
+    env["account.journal"].search(
+        [("company_id", "=", company.id), ("type", "=", "bank")], limit=1
+    ).bank_account_id = account
+    return account
 
 
 def _client_vals(rng, index, segment, patterns, used_sirens, env):

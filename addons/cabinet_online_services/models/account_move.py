@@ -162,8 +162,6 @@ class AccountMove(models.Model):
         if category in RATED_CATEGORIES:
             return facturx_cii.Tax(category, rate)
         code = tax.ubl_cii_tax_exemption_reason_code or DEFAULT_EXEMPTION_CODES.get(category, "")
-        reasons = dict(self.env["account.tax"]._fields["ubl_cii_tax_exemption_reason_code"]
-                       ._description_selection(self.env))  # fmt: skip
         notes = tax.with_context(lang=self.partner_id.lang or self.env.lang).invoice_legal_notes
         if not is_html_empty(notes):
             # The legal notes the invoice PDF prints for this tax: the XML says the same.
@@ -171,8 +169,10 @@ class AccountMove(models.Model):
         elif category == "AE":
             reason = self.env._("Reverse charge (article 196 of Directive 2006/112/EC)")
         else:
+            reasons = dict(self.env["account.tax"]._fields["ubl_cii_tax_exemption_reason_code"]
+                           ._description_selection(self.env)) if code else {}  # fmt: skip
             reason = (
-                (reasons.get(code, "").split(" - ", 1)[-1] if code else "")
+                reasons.get(code, "").split(" - ", 1)[-1]
                 or tax.invoice_label
                 or self.env._("VAT exempt")
             )
