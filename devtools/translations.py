@@ -35,18 +35,28 @@ def check_po_files(addons_dir):
     return problems
 
 
+class ExportError(RuntimeError):
+    pass
+
+
 def export_templates(config, db, outdir, modules=odooenv.OUR_MODULES):
     """Export a fresh .pot per module into outdir; returns {module: path}."""
     paths = {}
     for module in modules:
         path = Path(outdir) / f"{module}.pot"
-        subprocess.run(
+        result = subprocess.run(
             odooenv.odoo_command(
                 "i18n", "export", "-c", str(config), "-d", db, "-o", str(path), module
             ),
-            check=True,
+            check=False,
             capture_output=True,
+            text=True,
         )
+        if result.returncode:
+            raise ExportError(
+                f"odoo i18n export of {module} failed ({result.returncode}):\n"
+                f"{(result.stdout + result.stderr)[-3000:]}"
+            )
         paths[module] = path
     return paths
 

@@ -131,3 +131,44 @@ def test_recovery_indemnity_only_for_professionals():
     assert lp.recovery_indemnity(True, 1) == Decimal("40.00")
     assert lp.recovery_indemnity(False, 90) == Decimal(0)
     assert lp.recovery_indemnity(True, 0) == Decimal(0)
+
+
+def test_interest_runs_on_what_was_paid_late_up_to_its_payment():
+    due, on = date(2026, 5, 31), date(2026, 6, 30)
+    # 600 still due for 30 days, 400 paid 15 days late, at 2.15 + 10 = 12.15 %:
+    # 600 x 12.15 % x 30/365 + 400 x 12.15 % x 15/365 = 5.9918 + 1.9973
+    assert lp.late_interest_with_payments(600, due, on, [(date(2026, 6, 15), 400)], ECB) == (
+        Decimal("7.99")
+    )
+    on_time = lp.late_interest_with_payments(600, due, on, [(date(2026, 5, 20), 400)], ECB)
+    assert on_time == lp.late_interest(600, due, on, ECB), "paid before the due date: nothing"
+
+
+@given(st.integers(1, 5_000), st.integers(0, 200), st.integers(0, 200), st.integers(1, 2_000))
+def test_interest_with_payments_is_never_less_than_on_the_residual(residual, late, paid, amount):
+    due = date(2025, 1, 10)
+    on = due + timedelta(days=late)
+    payments = [(due + timedelta(days=paid), amount)]
+    assert lp.late_interest_with_payments(residual, due, on, payments, ECB) >= lp.late_interest(
+        residual, due, on, ECB
+    )
+
+
+def test_a_missing_half_year_rate_is_reported_not_reused():
+    assert lp.missing_rate(date(2026, 6, 30), ECB) is None
+    assert lp.missing_rate(date(2026, 7, 1), ECB) == date(2026, 7, 1)
+
+
+@pytest.mark.parametrize(
+    ("level", "preferred", "keeps", "expected"),
+    [
+        ("letter", "email", False, "email"),
+        ("email", "sms", False, "sms"),
+        ("email", None, False, "email"),
+        ("phone", "email", False, "phone"),
+        ("email", "phone", False, "email"),
+        ("letter", "email", True, "letter"),
+    ],
+)
+def test_client_channel_where_the_level_allows_it(level, preferred, keeps, expected):
+    assert dl.channel_for(level, preferred, keeps_channel=keeps) == expected

@@ -1,7 +1,7 @@
 {
     "name": "Cabinet - Dunning",
     "summary": "Payer cards, client file hygiene and the dunning sequence of an accounting firm",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/cabinet-odoo/cabinet",
     "author": "Cabinet",

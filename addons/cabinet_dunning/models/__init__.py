@@ -1,3 +1,4 @@
+from . import cabinet_dunning_guarded
 from . import cabinet_weekday
 from . import cabinet_dunning_policy
 from . import cabinet_dunning_level
@@ -8,5 +9,6 @@ from . import cabinet_dunning_run
 from . import cabinet_dunning_line
 from . import account_move
 from . import account_move_line
+from . import res_company
 from . import res_partner
 from . import cabinet_dunning_litigation

@@ -14,7 +14,9 @@ class AccountMove(models.Model):
         string="Reason for non-payment",
         tracking=True,
         copy=False,
-        help="'Invoice not received' sends a duplicate of the invoice at once.",
+        help="'Invoice not received' sends a duplicate of the invoice at once; 'Dispute' opens "
+        "a dispute on the invoice (or keeps its open one), and the invoice is not reminded "
+        "while the dispute is open.",
     )
     dunning_dispute_ids = fields.One2many("cabinet.dunning.dispute", "move_id", string="Disputes")
 
@@ -22,13 +24,36 @@ class AccountMove(models.Model):
         result = super().write(vals)
         if vals.get("non_payment_reason") == "not_received":
             self._send_duplicate()
+        elif vals.get("non_payment_reason") == "dispute":
+            self._open_disputes()
         return result
 
     @api.model_create_multi
     def create(self, vals_list):
         moves = super().create(vals_list)
         moves.filtered(lambda move: move.non_payment_reason == "not_received")._send_duplicate()
+        moves.filtered(lambda move: move.non_payment_reason == "dispute")._open_disputes()
         return moves
+
+    def _open_disputes(self):
+        """Open a dispute on each invoice that has none open: the run then leaves it out."""
+        disputed = (
+            self.env["cabinet.dunning.dispute"]
+            .search_fetch([("move_id", "in", self.ids), ("state", "=", "open")], ["move_id"])
+            .move_id
+        )
+        self.env["cabinet.dunning.dispute"].create(
+            [
+                {
+                    "move_id": move.id,
+                    "reason": move.with_context(
+                        lang=move.company_id.partner_id.lang or self.env.lang
+                    ).env._("Non-payment reason set to 'Dispute' on the invoice."),
+                    "amount": move.amount_residual,
+                }
+                for move in self - disputed
+            ]
+        )
 
     def _send_duplicate(self):
         """Send the invoice again by email, with its PDF, through Odoo's own Send flow, to

@@ -6,8 +6,9 @@ class CabinetDunningDispute(models.Model):
 
     _name = "cabinet.dunning.dispute"
     _description = "Invoice dispute"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "cabinet.dunning.guarded"]
     _order = "create_date desc, id desc"
+    _guarded_fields = ("state",)
 
     move_id = fields.Many2one(
         "account.move", string="Invoice", required=True, index=True, ondelete="cascade",
@@ -22,9 +23,17 @@ class CabinetDunningDispute(models.Model):
     resolution = fields.Text(tracking=True)
     state = fields.Selection(
         [("open", "Open"), ("resolved", "Resolved")], default="open", required=True,
-        tracking=True, index=True,
+        tracking=True, index=True, readonly=True,
     )  # fmt: skip
 
+    _amount_positive = models.Constraint(
+        "CHECK(amount IS NULL OR amount >= 0)", "The amount disputed cannot be negative."
+    )
+    _one_open_dispute_per_invoice = models.UniqueIndex(
+        "(move_id) WHERE state = 'open'", "An invoice has one open dispute at a time."
+    )
+
     def action_resolve(self):
-        self.write({"state": "resolved"})
+        self.check_access("write")
+        self.sudo().write({"state": "resolved"})
         return True

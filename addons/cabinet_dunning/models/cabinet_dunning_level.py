@@ -55,7 +55,10 @@ class CabinetDunningLevel(models.Model):
         help="Below this amount overdue, the client is not reminded at this level.",
     )
     currency_id = fields.Many2one(
-        "res.currency", default=lambda self: self.env.company.currency_id, required=True
+        "res.currency",
+        compute="_compute_currency_id",
+        help="The currency of the policy's company, or of the current company for a policy "
+        "shared by all companies.",
     )
     fee_amount = fields.Monetary(string="Fees", currency_field="currency_id")
     is_formal_notice = fields.Boolean(string="Formal notice (mise en demeure)")
@@ -64,6 +67,16 @@ class CabinetDunningLevel(models.Model):
     _days_positive = models.Constraint(
         "CHECK(days_after_due >= 0)", "A level is reached on or after the due date."
     )
+    _amounts_positive = models.Constraint(
+        "CHECK(COALESCE(min_amount, 0) >= 0 AND COALESCE(fee_amount, 0) >= 0)",
+        "A level's minimum amount and fees cannot be negative.",
+    )
+
+    @api.depends("policy_id.company_id")
+    @api.depends_context("company")
+    def _compute_currency_id(self):
+        for level in self:
+            level.currency_id = (level.policy_id.company_id or self.env.company).currency_id
 
     @api.constrains("days_after_due", "sequence", "min_amount")
     def _check_policy_levels(self):

@@ -4,7 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..rules import dunning_selection
+from ..rules import dunning_levels, dunning_selection
+from .cabinet_dunning_level import CHANNELS
 
 # Reminders rendered and sent per committed chunk by the sending cron.
 SEND_CHUNK = 200
@@ -14,6 +15,8 @@ SKIP_REASONS = [
     (dunning_selection.COVERED_BY_CREDITS, "Covered by credit notes or payments"),
     (dunning_selection.CLIENT_EXCLUDED, "Client excluded from dunning"),
     (dunning_selection.CLIENT_BLOCKED, "Client blocked (litigation)"),
+    (dunning_selection.CLIENT_PENDING, "A reminder is already waiting to be validated or sent"),
+    (dunning_selection.BELOW_MINIMUM, "Below the minimum amount of the levels due"),
     ("no_followup", "Marked No Follow-Up"),
     ("dispute", "Invoice in dispute"),
     ("promise", "Promise to pay not yet due"),
@@ -22,6 +25,8 @@ SKIP_REASONS = [
     ("already_at_level", "Already reminded at this level"),
     ("too_soon", "Reminded too recently"),
     ("not_overdue", "Not overdue"),
+    ("paid_since", "Paid since it was proposed"),
+    ("reached_since", "Level reached since it was proposed"),
 ]
 
 
@@ -44,7 +49,11 @@ class CabinetDunningLine(models.Model):
     )
     policy_id = fields.Many2one("cabinet.dunning.policy", readonly=True)
     level_id = fields.Many2one("cabinet.dunning.level", readonly=True, index="btree_not_null")
-    channel = fields.Selection(related="level_id.channel", store=True)
+    channel = fields.Selection(
+        CHANNELS,
+        readonly=True,
+        help="The level's channel, or the client's preferred one where the level allows it.",
+    )
     state = fields.Selection(
         [
             ("proposed", "To validate"),
@@ -63,6 +72,12 @@ class CabinetDunningLine(models.Model):
         "account.move.line", string="Invoices", readonly=True,
         relation="cabinet_dunning_line_move_line_rel",
     )  # fmt: skip
+    not_yet_due_move_line_ids = fields.Many2many(
+        "account.move.line", string="Not yet due for a reminder", readonly=True,
+        relation="cabinet_dunning_line_not_yet_due_rel",
+        help="Overdue invoices not late enough for the first level: shown, not reminded, no "
+        "penalty.",
+    )  # fmt: skip
     raised_move_line_ids = fields.Many2many(
         "account.move.line", string="Invoices raised to this level", readonly=True,
         relation="cabinet_dunning_line_raised_rel",
@@ -70,7 +85,7 @@ class CabinetDunningLine(models.Model):
     amount_due = fields.Monetary(string="Amount due", readonly=True)
     interest_amount = fields.Monetary(string="Late interest", readonly=True)
     indemnity_amount = fields.Monetary(string="Recovery indemnity", readonly=True)
-    user_id = fields.Many2one("res.users", string="Who acts", compute="_compute_user_id")
+    user_id = fields.Many2one("res.users", string="Who acts", readonly=True, index=True)
     payer_id = fields.Many2one(related="partner_id.payer_id", string="Payer")
     executed_datetime = fields.Datetime(string="Sent on", readonly=True)
     validated_by_id = fields.Many2one("res.users", string="Validated by", readonly=True)
@@ -79,24 +94,23 @@ class CabinetDunningLine(models.Model):
         "account.move", string="Penalty invoice", readonly=True, copy=False
     )
 
-    def _compute_user_id(self):
-        for line in self:
-            responsible = (
-                line.level_id.actor == "responsible" and line.partner_id.dunning_responsible_id
-            )
-            line.user_id = responsible or line.partner_id.user_id or line.run_id.user_id
+    _one_pending_per_client = models.UniqueIndex(
+        "(partner_id, company_id) WHERE state IN ('proposed', 'queued')",
+        "A client has one reminder waiting to be validated or sent per company.",
+    )
 
     def action_send(self):
         """Validate the proposed reminders: they are queued, and the sending cron renders and
         sends them in chunks, so a user never waits for thousands of emails."""
+        self.check_access("read")
         if self.filtered(lambda line: line.state != "proposed"):
             raise UserError(self.env._("Only reminders waiting for validation can be sent."))
         self._queue()
         return True
 
     def _queue(self):
-        self.write({"state": "queued", "validated_by_id": self.env.user.id})
-        self.env.ref("cabinet_dunning.ir_cron_dunning_send")._trigger()
+        self.sudo().write({"state": "queued", "validated_by_id": self.env.user.id})
+        self.env.ref("cabinet_dunning.ir_cron_dunning_send").sudo()._trigger()
 
     @api.model
     def _cron_send_queued(self, chunk_size=SEND_CHUNK):
@@ -126,11 +140,16 @@ class CabinetDunningLine(models.Model):
                     with self.env.cr.savepoint():
                         line._send()
                 except Exception as error:  # any error is recorded on its reminder
-                    line.write({"state": "failed", "send_error": str(error)})
+                    line.sudo().write({"state": "failed", "send_error": str(error)})
 
     def _send(self):
-        """Render and send (or schedule, for calls) queued reminders, and record them."""
-        to_send = self.filtered(lambda line: line.state == "queued")
+        """Render and send (or schedule, for calls) queued reminders, and record them.
+
+        Each reminder is checked again under a lock of its invoices' lines: one whose invoices
+        were paid, or whose level they reached, since it was proposed is cancelled with the
+        reason instead of being sent.
+        """
+        to_send = self.filtered(lambda line: line.state == "queued")._without_stale()
         by_channel = defaultdict(lambda: self.browse())
         for line in to_send:
             by_channel[line.channel] |= line
@@ -138,7 +157,7 @@ class CabinetDunningLine(models.Model):
         no_mobile = by_channel["sms"]._send_sms()
         (by_channel["phone"] | no_mobile)._schedule_calls()
         by_channel["letter"]._log_letters()
-        to_send.write({"state": "done", "executed_datetime": fields.Datetime.now()})
+        to_send.sudo().write({"state": "done", "executed_datetime": fields.Datetime.now()})
         to_send._raise_levels()
         to_send._on_dunning_level_reached()
         return to_send
@@ -156,7 +175,7 @@ class CabinetDunningLine(models.Model):
             [line._prepare_penalty_invoice_vals() for line in self]
         )
         for line, move in zip(self, moves, strict=True):
-            line.penalty_move_id = move
+            line.sudo().penalty_move_id = move
         return moves.ids
 
     def _prepare_penalty_invoice_vals(self):
@@ -196,30 +215,76 @@ class CabinetDunningLine(models.Model):
         }
 
     def action_cancel(self):
-        self.filtered(lambda line: line.state == "proposed").state = "cancelled"
+        self.check_access("read")
+        self.filtered(lambda line: line.state == "proposed").sudo().state = "cancelled"
         return True
 
+    def _without_stale(self):
+        """The reminders still to send; the stale ones are cancelled with their reason.
+
+        The invoices' lines are locked first: a reminder sent at the same moment for the same
+        invoices waits, or fails and is retried, so a level is never sent twice.
+        """
+        if not self:
+            return self
+        move_lines = self.move_line_ids
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM account_move_line WHERE id IN %s ORDER BY id FOR UPDATE",
+                tuple(move_lines.ids) or (0,),
+            )
+        )
+        move_lines.invalidate_recordset(
+            ["dunning_level_id", "dunning_date", "amount_residual", "reconciled"]
+        )
+        stale = {}
+        for line in self:
+            ranked = list(line.policy_id.level_ids)
+            rank = {level: index for index, level in enumerate(ranked, start=1)}
+            open_lines = line.move_line_ids.filtered(
+                lambda move_line: not move_line.reconciled and move_line.amount_residual > 0
+            )
+            if not open_lines:
+                stale[line] = "paid_since"
+            elif (
+                max(rank.get(move_line.dunning_level_id, 0) for move_line in open_lines)
+                >= rank[line.level_id]
+            ):
+                stale[line] = "reached_since"
+        for reason in set(stale.values()):
+            self.browse([line.id for line, why in stale.items() if why == reason]).sudo().write(
+                {"state": "cancelled", "skip_reason": reason}
+            )
+        return self.filtered(lambda line: line not in stale)
+
     def _raise_levels(self):
-        """Record the new level on the reminded invoices' lines, one UPDATE per level.
+        """Record on each reminded invoice line the level it reached (the reminder's level, or
+        its own if lower) and the run's date, one UPDATE per level.
 
         Plain SQL on purpose: these two columns are ours and nothing depends on them, while an
         ORM write on posted journal items runs the accounting checks of every line.
         """
         by_level = defaultdict(list)
         for line in self:
-            by_level[line.level_id.id].extend(line.raised_move_line_ids.ids)
-        today = fields.Date.context_today(self)
-        for level_id, move_line_ids in by_level.items():
-            if move_line_ids:
-                self.env.cr.execute(
-                    SQL(
-                        "UPDATE account_move_line SET dunning_level_id = %s, dunning_date = %s "
-                        "WHERE id IN %s",
-                        level_id,
-                        today,
-                        tuple(move_line_ids),
-                    )
+            ranked = list(line.policy_id.level_ids)
+            rank = {level: index for index, level in enumerate(ranked, start=1)}
+            levels = [dunning_levels.Level(rank[level], level.days_after_due) for level in ranked]
+            for move_line in line.raised_move_line_ids:
+                own = dunning_levels.rank_reached(
+                    levels, (line.run_date - (move_line.date_maturity or move_line.date)).days
                 )
+                level = ranked[min(own or 1, rank[line.level_id]) - 1]
+                by_level[level.id, line.run_date].append(move_line.id)
+        for (level_id, run_date), move_line_ids in by_level.items():
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE account_move_line SET dunning_level_id = %s, dunning_date = %s "
+                    "WHERE id IN %s",
+                    level_id,
+                    run_date,
+                    tuple(move_line_ids),
+                )
+            )
         self.env["account.move.line"].invalidate_model(["dunning_level_id", "dunning_date"])
 
     def _on_dunning_level_reached(self):
@@ -231,7 +296,8 @@ class CabinetDunningLine(models.Model):
         and opens its litigation file, with a to-do to hand it over.
         """
         litigation = self.filtered(lambda line: line.level_id.is_litigation)
-        litigation.partner_id.sudo().write({"dunning_blocked": True})
+        for company, lines in litigation.grouped("company_id").items():
+            lines.partner_id.with_company(company).sudo().write({"dunning_blocked": True})
         self.env["cabinet.dunning.litigation"].sudo()._open_for(litigation)
 
     def _send_emails(self):
@@ -251,7 +317,9 @@ class CabinetDunningLine(models.Model):
         for template, lines in by_template.items():
             mails = {mail.res_id: mail for mail in template.send_mail_batch(lines.ids)}
             bodies = {line.partner_id.id: mails[line.id].body_html for line in lines}
-            lines.partner_id._message_log_batch(bodies=bodies, message_type="comment")
+            lines.partner_id._message_log_batch(
+                bodies=bodies, message_type="comment", author_id=lines.company_id[:1].partner_id.id
+            )
 
     def _send_sms(self):
         """Queue the level's SMS to each payer's mobile in Odoo's SMS queue (sent by its
@@ -276,11 +344,13 @@ class CabinetDunningLine(models.Model):
                         "state": "outgoing",
                     }
                 )
-                bodies[line.partner_id.id] = self.env._(
+                bodies[line.partner_id.id] = line._company_env()._(
                     "SMS to %(number)s: %(body)s", number=line._sms_number(), body=rendered[line.id]
                 )
         self.env["sms.sms"].sudo().create(sms_vals)
-        with_mobile.partner_id._message_log_batch(bodies=bodies, message_type="sms")
+        with_mobile.partner_id._message_log_batch(
+            bodies=bodies, message_type="sms", author_id=self.company_id[:1].partner_id.id
+        )
         self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
         return self - with_mobile
 
@@ -303,12 +373,12 @@ class CabinetDunningLine(models.Model):
                     "activity_type_id": call.id,
                     "user_id": line.user_id.id,
                     "date_deadline": line.run_date,
-                    "summary": self.env._(
+                    "summary": line._company_env()._(
                         "%(level)s: %(amount)s overdue",
-                        level=line.level_id.name,
+                        level=line.level_id.with_env(line._company_env()).name,
                         amount=line._format_amount(line.amount_due),
                     ),  # fmt: skip
-                    "note": self.env._(
+                    "note": line._company_env()._(
                         "Call %(payer)s (%(phone)s) about: %(invoices)s",
                         payer=(line.partner_id.payer_id or line.partner_id).name,
                         phone=line.partner_id.payer_phone
@@ -327,16 +397,24 @@ class CabinetDunningLine(models.Model):
             return
         self.partner_id._message_log_batch(
             bodies={
-                line.partner_id.id: self.env._(
+                line.partner_id.id: line._company_env()._(
                     "%(level)s: letter to print and post for %(amount)s overdue (%(invoices)s).",
-                    level=line.level_id.name,
+                    level=line.level_id.with_env(line._company_env()).name,
                     amount=line._format_amount(line.amount_due),
                     invoices=", ".join(line.move_line_ids.move_id.mapped("name")),
                 )
                 for line in self
-            }
+            },
+            author_id=self.company_id[:1].partner_id.id,
         )
 
-    def _format_amount(self, amount):
+    def _company_env(self):
+        """The environment of the firm's own notes (chatter, activities): the company's
+        language, whoever runs the cron."""
         self.ensure_one()
-        return self.currency_id.format(amount)
+        return self.with_context(lang=self.company_id.partner_id.lang or self.env.lang).env
+
+    def _format_amount(self, amount):
+        """An amount in the company's currency, formatted in the company's language."""
+        self.ensure_one()
+        return self.currency_id.with_env(self._company_env()).format(amount)

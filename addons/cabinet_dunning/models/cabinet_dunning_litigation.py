@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+OPEN_LITIGATION_STATES = ("to_hand_over", "in_progress", "decision")
+
 PROCEDURES = [
     ("payment_order", "Injonction de payer"),
     ("collection_agency", "Collection agency"),
@@ -20,8 +22,13 @@ class CabinetDunningLitigation(models.Model):
 
     _name = "cabinet.dunning.litigation"
     _description = "Litigation file"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "cabinet.dunning.guarded"]
     _order = "create_date desc, id desc"
+    _guarded_fields = (
+        "company_id", "partner_id", "dunning_line_id", "move_line_ids", "amount_claimed",
+        "interest_amount", "indemnity_amount", "state", "handover_date", "decision_date",
+        "closing_date",
+    )  # fmt: skip
 
     name = fields.Char(compute="_compute_name")
     company_id = fields.Many2one(
@@ -69,9 +76,14 @@ class CabinetDunningLitigation(models.Model):
         index=True,
     )
     handover_date = fields.Date(readonly=True, tracking=True)
-    decision_date = fields.Date(tracking=True)
+    decision_date = fields.Date(readonly=True, tracking=True)
     closing_date = fields.Date(readonly=True, tracking=True)
     note = fields.Html()
+
+    _one_open_file_per_client = models.UniqueIndex(
+        "(partner_id, company_id) WHERE state IN ('to_hand_over', 'in_progress', 'decision')",
+        "A client has one open litigation file per company.",
+    )
 
     @api.depends("partner_id")
     def _compute_name(self):
@@ -109,7 +121,9 @@ class CabinetDunningLitigation(models.Model):
                     files=", ".join(missing.mapped("name")),
                 )
             )
-        self.write({"state": "in_progress", "handover_date": fields.Date.context_today(self)})
+        self.sudo().write(
+            {"state": "in_progress", "handover_date": fields.Date.context_today(self)}
+        )
         todo = self.env.ref("mail.mail_activity_data_todo")
         self.activity_ids.filtered(
             lambda activity: activity.activity_type_id == todo
@@ -119,7 +133,7 @@ class CabinetDunningLitigation(models.Model):
     def action_decision(self):
         """An order for payment (or a judgment) is obtained: it is served and enforced."""
         self._check_state(["in_progress"], self.env._("marked as decided"))
-        self.write({"state": "decision", "decision_date": fields.Date.context_today(self)})
+        self.sudo().write({"state": "decision", "decision_date": fields.Date.context_today(self)})
         return True
 
     def action_close_recovered(self):
@@ -143,30 +157,42 @@ class CabinetDunningLitigation(models.Model):
         return True
 
     def _close(self, state):
-        self.write({"state": state, "closing_date": fields.Date.context_today(self)})
-        # Reminders start again for the client's new debts, unless another file is open.
-        still_open = self.search(
-            [("partner_id", "in", self.partner_id.ids),
-             ("state", "in", ("to_hand_over", "in_progress", "decision"))]
-        ).partner_id  # fmt: skip
-        (self.partner_id - still_open).sudo().write({"dunning_blocked": False})
+        self.sudo().write({"state": state, "closing_date": fields.Date.context_today(self)})
+        # Reminders start again for the client's new debts in that company, unless another
+        # file of the same company is open.
+        still_open = {
+            (litigation.partner_id, litigation.company_id)
+            for litigation in self.sudo().search(
+                [("partner_id", "in", self.partner_id.ids),
+                 ("state", "in", OPEN_LITIGATION_STATES)]
+            )
+        }  # fmt: skip
+        for litigation in self:
+            if (litigation.partner_id, litigation.company_id) not in still_open:
+                litigation.partner_id.with_company(litigation.company_id).sudo().write(
+                    {"dunning_blocked": False}
+                )
 
     @api.model
     def _open_for(self, dunning_lines):
-        """Open a file for each client of ``dunning_lines`` (litigation reminders just done),
-        or add the invoices to its file still to hand over; one batch, one to-do each."""
+        """Open a file for each client and company of ``dunning_lines`` (litigation reminders
+        just sent), or add the invoices to its open file; one batch, one to-do each, written
+        in the company's language."""
         existing = {
-            litigation.partner_id: litigation
+            (litigation.partner_id, litigation.company_id): litigation
             for litigation in self.search(
-                [("partner_id", "in", dunning_lines.partner_id.ids), ("state", "=", "to_hand_over")]
+                [("partner_id", "in", dunning_lines.partner_id.ids),
+                 ("company_id", "in", dunning_lines.company_id.ids),
+                 ("state", "in", OPEN_LITIGATION_STATES)]
             )
-        }
+        }  # fmt: skip
         new_vals = []
         for line in dunning_lines:
-            litigation = existing.get(line.partner_id)
+            litigation = existing.get((line.partner_id, line.company_id))
             if litigation:
                 litigation.move_line_ids = [(4, move_line.id) for move_line in line.move_line_ids]
                 continue
+            responsible = line.partner_id.with_company(line.company_id).dunning_responsible_id
             new_vals.append(
                 {
                     "partner_id": line.partner_id.id,
@@ -176,27 +202,29 @@ class CabinetDunningLitigation(models.Model):
                     "amount_claimed": line.amount_due,
                     "interest_amount": line.interest_amount,
                     "indemnity_amount": line.indemnity_amount,
-                    "user_id": (line.partner_id.dunning_responsible_id or line.user_id).id,
+                    "user_id": (responsible or line.user_id).id,
                 }
             )
         files = self.create(new_vals)
         todo = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id(self._name)
-        self.env["mail.activity"].create(
-            [
+        activity_vals = []
+        for litigation in files:
+            lang_env = litigation.with_context(lang=litigation.company_id.partner_id.lang).env
+            activity_vals.append(
                 {
                     "res_model_id": model_id,
                     "res_id": litigation.id,
                     "activity_type_id": todo.id,
                     "user_id": litigation.user_id.id,
-                    "summary": self.env._("Hand the file over to litigation"),
-                    "note": self.env._(
+                    "summary": lang_env._("Hand the file over to litigation"),
+                    "note": lang_env._(
                         "Choose the procedure (injonction de payer, collection agency...) and "
                         "who handles it, then hand the file over."
                     ),
-                    "date_deadline": fields.Date.context_today(self),
+                    "date_deadline": litigation.dunning_line_id.run_date
+                    or fields.Date.context_today(self),
                 }
-                for litigation in files
-            ]
-        )
+            )
+        self.env["mail.activity"].create(activity_vals)
         return files

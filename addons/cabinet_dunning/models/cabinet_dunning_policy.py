@@ -36,6 +36,12 @@ class CabinetDunningPolicy(models.Model):
     min_interval_days = fields.Integer(
         string="Minimum days between two reminders", default=5, required=True
     )
+    catch_up = fields.Boolean(
+        string="Catch up",
+        help="For a firm that starts using the dunning on an existing book: a client is "
+        "reminded at once at the level matching its days late. Off, a client climbs one level "
+        "at a time, each level sent before the next.",
+    )
     interest_rate = fields.Float(
         string="Contractual late interest rate (%)",
         digits=(5, 2),
@@ -50,6 +56,10 @@ class CabinetDunningPolicy(models.Model):
 
     _min_interval_positive = models.Constraint(
         "CHECK(min_interval_days >= 0)", "The minimum interval between reminders is positive."
+    )
+    _interest_rate_positive = models.Constraint(
+        "CHECK(interest_rate IS NULL OR interest_rate >= 0)",
+        "A contractual late interest rate cannot be negative.",
     )
 
     @api.constrains("level_ids")

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 
 class CabinetDunningPromise(models.Model):
@@ -6,7 +8,9 @@ class CabinetDunningPromise(models.Model):
 
     _name = "cabinet.dunning.promise"
     _description = "Promise to pay"
+    _inherit = ["cabinet.dunning.guarded"]
     _order = "promise_date desc, id desc"
+    _guarded_fields = ("state",)
 
     partner_id = fields.Many2one(
         "res.partner", string="Client", required=True, index=True,
@@ -32,8 +36,45 @@ class CabinetDunningPromise(models.Model):
         default="open", required=True, index=True, readonly=True,
     )  # fmt: skip
 
+    _amount_positive = models.Constraint(
+        "CHECK(amount > 0)", "The amount promised must be positive."
+    )
+
+    @api.constrains("promise_date")
+    def _check_promise_date(self):
+        today = fields.Date.context_today(self)
+        past = self.filtered(lambda promise: promise.promise_date < today)
+        if past:
+            raise ValidationError(
+                self.env._(
+                    "A promise to pay is for today or a later date, not for %(date)s.",
+                    date=format_date(self.env, past[0].promise_date),
+                )
+            )
+
+    @api.constrains("partner_id", "move_ids", "company_id")
+    def _check_invoices_of_the_client(self):
+        for promise in self:
+            client, company = promise.partner_id.commercial_partner_id, promise.company_id
+            foreign = promise.move_ids.filtered(
+                lambda move, client=client, company=company: (
+                    move.commercial_partner_id != client or move.company_id != company
+                )
+            )
+            if foreign:
+                raise ValidationError(
+                    self.env._(
+                        "%(invoices)s do not belong to %(client)s in %(company)s: a promise to "
+                        "pay covers invoices of its own client.",
+                        invoices=", ".join(foreign.mapped("name")),
+                        client=promise.partner_id.display_name,
+                        company=promise.company_id.name,
+                    )
+                )
+
     def _settle(self, today):
-        """Close the open promises whose date has passed: kept if paid, else broken."""
+        """Close the open promises whose date has passed: kept if paid, else broken, with a
+        note on the client in the company's language."""
         due = self.filtered(
             lambda promise: promise.state == "open" and promise.promise_date < today
         )
@@ -41,16 +82,18 @@ class CabinetDunningPromise(models.Model):
             lambda promise: all(move.payment_state in ("paid", "in_payment", "reversed")
                                 for move in promise.move_ids)
         )  # fmt: skip
-        kept.state = "kept"
+        kept.sudo().state = "kept"
         broken = due - kept
-        broken.state = "broken"
+        broken.sudo().state = "broken"
         for promise in broken:
-            promise.partner_id.message_post(
-                body=self.env._(
+            lang_env = promise.with_context(lang=promise.company_id.partner_id.lang).env
+            promise.partner_id.sudo().message_post(
+                body=lang_env._(
                     "Broken promise to pay: %(amount)s promised for %(date)s is still unpaid; "
                     "reminders resume.",
-                    amount=promise.amount,
-                    date=promise.promise_date,
-                )
+                    amount=promise.currency_id.with_env(lang_env).format(promise.amount),
+                    date=format_date(lang_env, promise.promise_date),
+                ),
+                author_id=promise.company_id.partner_id.id,
             )
         return broken

@@ -2,8 +2,11 @@ from collections import defaultdict
 from decimal import Decimal
 
 from odoo import api, fields, models
+from odoo.tools import SQL, format_date
 
 from ..rules import dunning_levels, dunning_selection, late_payment
+
+PENDING_STATES = ("proposed", "queued")
 
 
 class CabinetDunningRun(models.Model):
@@ -12,6 +15,9 @@ class CabinetDunningRun(models.Model):
 
     _name = "cabinet.dunning.run"
     _description = "Dunning run"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    # Runs are written by their actions only; the collection team still discusses them.
+    _mail_post_access = "read"
     _order = "run_date desc, id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -29,6 +35,7 @@ class CabinetDunningRun(models.Model):
     queued_count = fields.Integer(string="Queued for sending", compute="_compute_counts")
     proposed_count = fields.Integer(string="To validate", compute="_compute_counts")
     skipped_count = fields.Integer(string="Not reminded", compute="_compute_counts")
+    warning = fields.Text(readonly=True)
 
     @api.depends("run_date", "company_id")
     def _compute_name(self):
@@ -66,15 +73,26 @@ class CabinetDunningRun(models.Model):
     def run_dunning(self, run_date=None, partner_ids=None):
         """Run the dunning of the current company on ``run_date`` (today by default), for every
         client or only ``partner_ids``: propose or send the reminders due. Returns the run's id.
+
+        Open to the Dunning users; the run then writes what only runs may write (reminders,
+        levels), which nobody writes directly.
         """
-        run = self.create(
+        self.check_access("read")
+        run = self.sudo().create(
             {
                 "run_date": run_date or fields.Date.context_today(self),
                 "partner_ids": [(6, 0, partner_ids or [])],
+                "user_id": self.env.user.id,
+                "company_id": self.env.company.id,
             }
         )
         run._compute_reminders()
         return run.id
+
+    @api.model
+    def _same_date_runs(self, run_date):
+        """The runs of the current company already made on ``run_date``."""
+        return self.search([("company_id", "=", self.env.company.id), ("run_date", "=", run_date)])
 
     @api.model
     def _cron_dunning_run(self):
@@ -158,44 +176,75 @@ class CabinetDunningRun(models.Model):
         return excluded
 
     def _compute_reminders(self):
-        """Decide every client's reminder in one pass and record them in one create."""
+        """Decide every client's reminder in one pass and record them in one create.
+
+        Runs of a company are serialized: the first statement updates the company's row, so a
+        second run started at the same moment waits, then fails with a serialization error
+        and is retried by Odoo on a fresh snapshot, where it sees the reminders of the first
+        and proposes none of them again.
+        """
         self.ensure_one()
+        self._lock_company()
         today = self.run_date
         self.env["cabinet.dunning.promise"].search(
             [("company_id", "=", self.company_id.id), ("state", "=", "open")]
         )._settle(today)
         lines = self._open_receivable_lines()
         excluded = self._dunning_exclusions(lines)
+        pending = self._pending_clients()
         by_client = defaultdict(lambda: self.env["account.move.line"])
         for line in lines:
             by_client[line.partner_id.commercial_partner_id] |= line
-        clients = self.env["res.partner"].concat(*by_client)
-        clients = clients.with_company(self.company_id)
+        clients = self.env["res.partner"].concat(*by_client).with_company(self.company_id)
         policies = {client: client.effective_dunning_policy_id for client in clients}
-        rates = self.env["cabinet.ecb.rate"]._rates()
+        penalties = self._penalty_context(lines)
         vals_list = []
-        for client, client_lines in by_client.items():
+        for client in clients:
+            client_lines = by_client[client]
             policy = policies[client]
             if not policy or not any(
                 line.amount_residual > 0 and (line.date_maturity or line.date) < today
                 for line in client_lines
             ):
                 continue
-            decision, raise_ids = self._decide(client, client_lines, policy, excluded)
+            decision = self._decide(client, client_lines, policy, excluded, pending)
             vals_list.append(
-                self._prepare_line_vals(client, client_lines, policy, decision, raise_ids, rates)
+                self._prepare_line_vals(client, client_lines, policy, decision, penalties)
             )
         reminders = self.env["cabinet.dunning.line"].create(vals_list)
         reminders.filtered(
             lambda line: line.state == "proposed" and line.policy_id.mode == "automatic"
         )._queue()
+        self._warn_missing_rate(penalties)
         return reminders
 
-    def _decide(self, client, client_lines, policy, excluded):
-        """The rule's decision for a client, and the journal items whose level it raises.
+    def _lock_company(self):
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_company SET dunning_run_date = %s WHERE id = %s",
+                self.run_date,
+                self.company_id.id,
+            )
+        )
+        self.company_id.invalidate_recordset(["dunning_run_date"])
+
+    def _pending_clients(self):
+        """The clients of the company with a reminder proposed or queued: never a second."""
+        return set(
+            self.env["cabinet.dunning.line"]
+            .search_fetch(
+                [("company_id", "=", self.company_id.id), ("state", "in", PENDING_STATES)],
+                ["partner_id"],
+            )
+            .partner_id.ids
+        )
+
+    def _decide(self, client, client_lines, policy, excluded, pending):
+        """The rule's decision for a client, with its levels as records.
 
         Levels are ranked by their order in the policy (sequence, then days), so two levels
-        sharing a sequence number stay distinct.
+        sharing a sequence number stay distinct. ``decision.raised`` maps journal items to the
+        level each records once the reminder is sent.
         """
         ranked = list(policy.level_ids)
         rank = {level: index for index, level in enumerate(ranked, start=1)}
@@ -219,24 +268,56 @@ class CabinetDunningRun(models.Model):
             if client.dunning_excluded
             else dunning_selection.CLIENT_BLOCKED
             if client.dunning_blocked
+            else dunning_selection.CLIENT_PENDING
+            if client.id in pending
             else None
         )
         decision = dunning_selection.decide(
-            items, rule_levels, self.run_date, policy.min_interval_days, client_reason
+            items,
+            rule_levels,
+            self.run_date,
+            policy.min_interval_days,
+            client_reason,
+            catch_up=policy.catch_up,
         )
-        raise_ids = dunning_selection.items_to_raise(decision, items)
         decision.level = decision.level and ranked[decision.level.sequence - 1]
-        return decision, raise_ids
+        decision.raised = {key: ranked[seq - 1] for key, seq in decision.raised.items()}
+        return decision
 
-    def _prepare_line_vals(self, client, client_lines, policy, decision, raise_ids, rates):
+    def _penalty_context(self, lines):
+        """What the late-payment penalties of the run need, read once: the ECB rates, and the
+        payments already made on each open invoice line (date, amount)."""
+        payments = defaultdict(list)
+        partials = self.env["account.partial.reconcile"].search_fetch(
+            [("debit_move_id", "in", lines.filtered(lambda line: line.amount_residual > 0).ids)],
+            ["debit_move_id", "amount", "max_date"],
+        )
+        for partial in partials:
+            payments[partial.debit_move_id.id].append(
+                (partial.max_date, Decimal(str(partial.amount)))
+            )
+        rates = self.env["cabinet.ecb.rate"]._rates()
+        return {
+            "rates": rates,
+            "payments": payments,
+            "missing_rate": late_payment.missing_rate(self.run_date, rates),
+        }
+
+    def _prepare_line_vals(self, client, client_lines, policy, decision, penalties):
+        responsible = (
+            decision.level
+            and decision.level.actor == "responsible"
+            and client.dunning_responsible_id
+        )
         vals = {
             "run_id": self.id,
             "partner_id": client.id,
             "policy_id": policy.id,
             "company_id": self.company_id.id,
+            "user_id": (responsible or client.user_id or self.user_id).id,
         }
         if not decision.level:
-            skipped = [key for key, reason in decision.skipped.items()] or [
+            skipped = list(decision.skipped) or [
                 line.id for line in client_lines if line.amount_residual > 0
             ]
             return {
@@ -244,21 +325,51 @@ class CabinetDunningRun(models.Model):
                 "state": "skipped",
                 "skip_reason": decision.reason,
                 "move_line_ids": [(6, 0, skipped)],
+                "not_yet_due_move_line_ids": [(6, 0, decision.not_yet_due)],
             }
         reminded = client_lines.filtered(lambda line: line.id in set(decision.reminded))
-        interest = sum(
-            (
-                late_payment.late_interest(
-                    line.amount_residual,
-                    line.date_maturity or line.date,
-                    self.run_date,
-                    rates,
-                    fixed_rate=policy.interest_rate or None,
-                )
-                for line in reminded
+        interest, indemnity = self._penalties(client, policy, reminded, penalties)
+        level = decision.level
+        return {
+            **vals,
+            "state": "proposed",
+            "level_id": level.id,
+            "channel": dunning_levels.channel_for(
+                level.channel,
+                client.dunning_channel,
+                keeps_channel=level.is_formal_notice or level.is_litigation,
             ),
-            Decimal(0),
-        )
+            "move_line_ids": [(6, 0, reminded.ids)],
+            "not_yet_due_move_line_ids": [(6, 0, decision.not_yet_due)],
+            "raised_move_line_ids": [(6, 0, list(decision.raised))],
+            "amount_due": float(decision.amount_due),
+            "interest_amount": float(interest),
+            "indemnity_amount": float(indemnity),
+        }
+
+    def _penalties(self, client, policy, reminded, penalties):
+        """Late interest and recovery indemnity of a professional client's reminded invoices
+        (Code de commerce L441-10, D441-5); none for a private individual. Interest runs on
+        what is due and on what was paid late, up to each payment's date."""
+        if not client.is_company:
+            return Decimal(0), Decimal(0)
+        fixed_rate = policy.interest_rate or None
+        interest = Decimal(0)
+        if fixed_rate or not penalties["missing_rate"]:
+            interest = sum(
+                (
+                    late_payment.late_interest_with_payments(
+                        Decimal(str(line.amount_residual)),
+                        line.date_maturity or line.date,
+                        self.run_date,
+                        penalties["payments"][line.id],
+                        penalties["rates"],
+                        fixed_rate=fixed_rate,
+                    )
+                    for line in reminded
+                ),
+                Decimal(0),
+            )
         indemnity = Decimal(0)
         if policy.charge_recovery_indemnity:
             first_due = {}
@@ -267,18 +378,43 @@ class CabinetDunningRun(models.Model):
                 first_due[line.move_id] = min(due, first_due.get(line.move_id, due))
             indemnity = sum(
                 (
-                    late_payment.recovery_indemnity(client.is_company, (self.run_date - due).days)
+                    late_payment.recovery_indemnity(True, (self.run_date - due).days)
                     for due in first_due.values()
                 ),
                 Decimal(0),
             )
-        return {
-            **vals,
-            "state": "proposed",
-            "level_id": decision.level.id,
-            "move_line_ids": [(6, 0, reminded.ids)],
-            "raised_move_line_ids": [(6, 0, raise_ids)],
-            "amount_due": float(decision.amount_due),
-            "interest_amount": float(interest),
-            "indemnity_amount": float(indemnity),
-        }
+        return interest, indemnity
+
+    def _warn_missing_rate(self, penalties):
+        """Without the ECB rate of the run's half-year, legal interest is not computed: the
+        run says so, and the dunning administrator gets a to-do to enter the rate."""
+        start = penalties["missing_rate"]
+        if not start:
+            return
+        lang_env = self.with_context(lang=self.company_id.partner_id.lang or self.env.lang).env
+        period = format_date(lang_env, start)
+        self.warning = lang_env._(
+            "The ECB rate of the half-year starting on %(date)s is missing: late interest at "
+            "the legal rate was not computed. Enter the rate in Configuration > ECB rates for "
+            "late interest, then run the dunning again.",
+            date=period,
+        )
+        summary = lang_env._(
+            "Enter the ECB rate of the half-year starting on %(date)s", date=period
+        )
+        already = self.env["mail.activity"].search_count(
+            [("res_model", "=", self._name), ("summary", "=", summary)], limit=1
+        )
+        if already:
+            return
+        managers = self.env.ref("cabinet_dunning.group_dunning_manager").sudo().all_user_ids
+        admin = managers.filtered(
+            lambda user: not user.share and self.company_id in user.company_ids
+        ).sorted(lambda user: (user._is_superuser(), user.id))[:1]
+        self.sudo().activity_schedule(
+            "mail.mail_activity_data_todo",
+            date_deadline=self.run_date,
+            summary=summary,
+            note=self.warning,
+            user_id=(admin or self.user_id).id,
+        )

@@ -13,6 +13,9 @@ class CabinetEcbRate(models.Model):
     semester_start = fields.Date(string="Half-year starting on", required=True)
     rate = fields.Float(string="ECB rate (%)", digits=(5, 2), required=True)
 
+    _rate_positive = models.Constraint(
+        "CHECK(rate >= 0)", "An ECB rate for late interest cannot be negative."
+    )
     _semester_unique = models.Constraint(
         "UNIQUE(semester_start)", "Each half-year has one ECB rate."
     )

@@ -4,6 +4,7 @@ from odoo.fields import Domain
 
 from ..rules import identifiers
 from .cabinet_dunning_level import CHANNELS
+from .cabinet_dunning_litigation import OPEN_LITIGATION_STATES
 from .cabinet_dunning_policy import SEGMENTS
 
 DUNNING_USER = "cabinet_dunning.group_dunning_user"
@@ -50,25 +51,38 @@ class ResPartner(models.Model):
         groups=DUNNING_USER,
     )
 
+    # Exclusion, blocking and responsible are the current company's: a litigation in one
+    # company never stops the reminders of another.
     dunning_excluded = fields.Boolean(
         string="Never remind",
+        company_dependent=True,
         tracking=True,
         groups=DUNNING_USER,
-        help="The client is left out of every dunning run.",
+        help="The client is left out of every dunning run of this company.",
     )
     dunning_blocked = fields.Boolean(
         string="Blocked (litigation)",
-        tracking=True,
+        company_dependent=True,
+        readonly=True,
         groups=DUNNING_USER,
-        help="Set when the client reaches a litigation level: its debt is followed by the "
-        "litigation procedure, not by reminders.",
+        help="Set when the client reaches a litigation level in this company: its debt is "
+        "followed by the litigation procedure, not by reminders, until the file is closed.",
+    )
+    dunning_litigation_id = fields.Many2one(
+        "cabinet.dunning.litigation",
+        string="Litigation file",
+        compute="_compute_dunning_litigation_id",
+        groups=DUNNING_USER,
+        help="The open litigation file of the client in this company, which blocks reminders.",
     )
     dunning_responsible_id = fields.Many2one(
         "res.users",
         string="Responsible chartered accountant",
+        company_dependent=True,
         domain="[('share', '=', False)]",
         groups=DUNNING_USER,
-        help="Acts at the levels that escalate to the responsible chartered accountant.",
+        help="Acts at the levels that escalate to the responsible chartered accountant, and "
+        "signs the letters, in this company.",
     )
     dunning_line_ids = fields.One2many(
         "cabinet.dunning.line", "partner_id", string="Reminders", groups=DUNNING_USER
@@ -155,6 +169,20 @@ class ResPartner(models.Model):
             partner.effective_dunning_policy_id = partner.dunning_policy_id or defaults.get(
                 partner.client_segment, Policy
             )
+
+    @api.depends_context("company")
+    def _compute_dunning_litigation_id(self):
+        files = self.env["cabinet.dunning.litigation"].search_fetch(
+            [
+                ("partner_id", "in", self.ids),
+                ("company_id", "=", self.env.company.id),
+                ("state", "in", OPEN_LITIGATION_STATES),
+            ],
+            ["partner_id"],
+        )
+        by_partner = {litigation.partner_id: litigation for litigation in files}
+        for partner in self:
+            partner.dunning_litigation_id = by_partner.get(partner, files.browse())
 
     @api.depends("company_registry", "country_id")
     def _compute_siren(self):

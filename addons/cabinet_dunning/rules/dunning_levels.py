@@ -38,6 +38,16 @@ def check_levels(levels):
     return problems
 
 
+def rank_reached(levels, days_overdue):
+    """The rank (sequence) of the highest level an invoice has reached by its own days late,
+    amounts aside, or None when it has not reached the first level yet."""
+    if days_overdue <= 0:
+        return None
+    return max(
+        (level.sequence for level in levels if level.days_after_due <= days_overdue), default=None
+    )
+
+
 def level_due(levels, days_overdue, amount_due, last_sequence=None, days_since_last=None,
               min_interval_days=0):  # fmt: skip
     """The level to remind at now, or a Decision with no level and the reason why.
@@ -60,3 +70,20 @@ def level_due(levels, days_overdue, amount_due, last_sequence=None, days_since_l
     if days_since_last is not None and days_since_last < min_interval_days:
         return Decision(None, TOO_SOON)
     return Decision(target)
+
+
+CALL = "phone"
+WRITTEN_CHANNELS = ("email", "letter", "sms")
+
+
+def channel_for(level_channel, preferred=None, keeps_channel=False):
+    """The channel a reminder goes through.
+
+    The client's preferred channel replaces the level's when both are written channels
+    (email, letter, SMS) and the level does not keep its own (a formal notice or a litigation
+    letter stays a letter). A call stays a call, and a preference for calls turns no written
+    level into a call.
+    """
+    if keeps_channel or level_channel not in WRITTEN_CHANNELS or preferred not in WRITTEN_CHANNELS:
+        return level_channel
+    return preferred

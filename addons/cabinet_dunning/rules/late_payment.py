@@ -61,6 +61,30 @@ def late_interest(amount, due_date, on_date, ecb_rates, margin=DEFAULT_MARGIN_PO
     return exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def late_interest_with_payments(residual, due_date, on_date, payments, ecb_rates,
+                                margin=DEFAULT_MARGIN_POINTS, fixed_rate=None):  # fmt: skip
+    """Late interest, to the cent, of an invoice on ``on_date``: on what is still due, from
+    the day after ``due_date`` to ``on_date``, and on each part paid late, ``payments`` being
+    (payment date, amount) pairs, from the day after ``due_date`` to its payment date.
+
+    Invariant: never less than the interest on the residual alone; a payment made on or before
+    the due date adds nothing.
+    """
+    total = late_interest_exact(residual, due_date, on_date, ecb_rates, margin, fixed_rate)
+    for paid_on, amount in payments:
+        end = min(paid_on, on_date)
+        if end > due_date:
+            total += late_interest_exact(amount, due_date, end, ecb_rates, margin, fixed_rate)
+    return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def missing_rate(day, ecb_rates):
+    """The start of ``day``'s half-year when the table has no ECB rate for it, else None: the
+    legal rate is the one in force on 1 January or 1 July, never the previous one reused."""
+    start = semester_start(day)
+    return None if start in ecb_rates else start
+
+
 def recovery_indemnity(is_professional, days_overdue):
     """40 euros per late invoice of a professional client, nothing for a consumer."""
     return RECOVERY_INDEMNITY if is_professional and days_overdue > 0 else Decimal(0)

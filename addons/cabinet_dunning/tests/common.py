@@ -72,13 +72,12 @@ class CabinetDunningCase(CabinetTestMixin, TransactionCase):
             cls.env,
             login="dunning_user",
             lang="en_US",
-            groups="base.group_user,base.group_partner_manager,cabinet_dunning.group_dunning_user",
+            groups="cabinet_dunning.group_dunning_user",
         )
         cls.manager = new_test_user(
             cls.env,
             login="dunning_manager",
-            groups="base.group_user,base.group_partner_manager,"
-            "cabinet_dunning.group_dunning_manager",
+            groups="cabinet_dunning.group_dunning_manager",
         )
         cls.internal = new_test_user(
             cls.env, login="internal", groups="base.group_user,base.group_partner_manager"
@@ -86,7 +85,7 @@ class CabinetDunningCase(CabinetTestMixin, TransactionCase):
         cls.other_company_user = new_test_user(
             cls.env,
             login="lyon_user",
-            groups="base.group_user,base.group_partner_manager,cabinet_dunning.group_dunning_user",
+            groups="cabinet_dunning.group_dunning_user",
             company_id=cls.other_company.id,
             company_ids=[cls.other_company.id],
         )

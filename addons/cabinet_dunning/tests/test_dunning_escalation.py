@@ -79,6 +79,7 @@ class TestDunningEscalation(DunningRunCase):
         self.assertIn("mise en demeure", mail.subject)
 
     def test_litigation_opens_a_file_to_hand_over_and_follow(self):
+        self.policy.catch_up = True
         late = self._invoice(800, 70)
         reminder = self._run()
         reminder.action_send()
@@ -110,6 +111,7 @@ class TestDunningEscalation(DunningRunCase):
         self.assertFalse(self.client.dunning_blocked, "reminders resume for new debts")
 
     def test_a_written_off_file_and_access(self):
+        self.policy.catch_up = True
         self._invoice(800, 70)
         reminder = self._run()
         reminder.action_send()
