@@ -108,6 +108,7 @@ class FirmStats:
     credit_notes: int = 0
     letters: int = 0
     reminders: int = 0
+    first_level_reminders: int = 0
     subscription_invoices: int = 0
     seconds: float = 0.0
 
@@ -116,7 +117,8 @@ class FirmStats:
             f"{self.clients} clients, {self.invoices} invoices ({self.paid} paid, "
             f"{self.partly_paid} partly paid), {self.credit_notes} credit note(s), "
             f"{self.letters} engagement letters, {self.subscription_invoices} subscription "
-            f"invoices, {self.reminders} reminders proposed in {self.seconds:.1f} s"
+            f"invoices, {self.reminders} reminders proposed ({self.first_level_reminders} at their "
+            f"policy's first level) in {self.seconds:.1f} s"
         )
 
 
@@ -667,6 +669,11 @@ def build_firm(env, clients=30, invoices_per_client=4, seed=1, today=None):
         credit_notes=len(credit_note),
         letters=len(letters),
         reminders=run.proposed_count + run.done_count,
+        first_level_reminders=len(
+            run.line_ids.filtered(
+                lambda line: line.level_id and line.level_id == line.policy_id.level_ids[:1]
+            )
+        ),
         subscription_invoices=len(billed),
         seconds=time.monotonic() - started,
     )
@@ -693,6 +700,9 @@ def main(argv=None):
             return 0
         stats = build_firm(env, args.clients, args.invoices_per_client, args.seed)
     print(f"Demo firm built: {stats}")
+    if stats.first_level_reminders != stats.reminders:
+        print("The first dunning run of a new book must propose first levels only.")
+        return 1
     return 0
 
 

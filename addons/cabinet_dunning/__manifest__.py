@@ -20,6 +20,7 @@
         "views/cabinet_dunning_policy_views.xml",
         "views/cabinet_dunning_run_views.xml",
         "views/cabinet_dunning_litigation_views.xml",
+        "wizards/cabinet_dunning_run_wizard_views.xml",
         "views/menus.xml",
     ],
     "assets": {

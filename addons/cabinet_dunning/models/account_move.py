@@ -36,13 +36,17 @@ class AccountMove(models.Model):
         return moves
 
     def _open_disputes(self):
-        """Open a dispute on each invoice that has none open: the run then leaves it out."""
-        disputed = (
-            self.env["cabinet.dunning.dispute"]
-            .search_fetch([("move_id", "in", self.ids), ("state", "=", "open")], ["move_id"])
-            .move_id
-        )
-        self.env["cabinet.dunning.dispute"].create(
+        """Open a dispute on each invoice that has none open: the run then leaves it out.
+
+        A consequence of the reason written on the invoice, made whatever the writer's rights
+        on disputes."""
+        if not self:
+            return
+        Dispute = self.env["cabinet.dunning.dispute"].sudo()
+        disputed = Dispute.search_fetch(
+            [("move_id", "in", self.ids), ("state", "=", "open")], ["move_id"]
+        ).move_id
+        Dispute.create(
             [
                 {
                     "move_id": move.id,

@@ -30,8 +30,8 @@ class CabinetDunningGuarded(models.AbstractModel):
         if guarded:
             raise UserError(
                 self.env._(
-                    "%(fields)s of a %(record)s change only through its buttons, not by a "
-                    "direct change.",
+                    "%(fields)s: on a record of %(record)s, these fields change only through "
+                    "its buttons, never directly.",
                     fields=", ".join(
                         self._fields[name]._description_string(self.env) for name in guarded
                     ),

@@ -395,8 +395,8 @@ class CabinetDunningRun(models.Model):
         period = format_date(lang_env, start)
         self.warning = lang_env._(
             "The ECB rate of the half-year starting on %(date)s is missing: late interest at "
-            "the legal rate was not computed. Enter the rate in Configuration > ECB rates for "
-            "late interest, then run the dunning again.",
+            "the legal rate was not computed. Enter the rate in Configuration > Dunning > ECB "
+            "rates for late interest, then run the dunning again.",
             date=period,
         )
         summary = lang_env._(

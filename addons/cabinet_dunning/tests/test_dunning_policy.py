@@ -1,8 +1,11 @@
 from datetime import date
 from decimal import Decimal
 
+from psycopg2 import IntegrityError
+
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from ..rules import late_payment
 from .common import CabinetDunningCase
@@ -80,3 +83,24 @@ class TestDunningPolicy(CabinetDunningCase):
         for user in (self.internal, self.portal_user):
             with self.assertRaises(AccessError):
                 self.env["cabinet.dunning.policy"].with_user(user).search([])
+
+    def test_level_amounts_are_in_the_company_currency(self):
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        paris = self.env["res.company"].create(
+            {"name": "Cabinet Paris", "country_id": self.france.id, "currency_id": eur.id}
+        )
+        policy = self.env["cabinet.dunning.policy"].create(
+            {
+                "name": "Paris",
+                "company_id": paris.id,
+                "level_ids": [(0, 0, {"name": "Courrier", "days_after_due": 15, "min_amount": 50})],
+            }
+        )
+        self.assertEqual(policy.level_ids.currency_id, eur)
+        shared = self.standard.level_ids[:1]
+        self.assertEqual(shared.with_company(paris).currency_id, eur)
+        self.assertEqual(shared.currency_id, self.env.company.currency_id)
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            policy.level_ids.min_amount = -1
+            policy.env.flush_all()

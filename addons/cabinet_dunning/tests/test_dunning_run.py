@@ -443,3 +443,24 @@ class TestDunningRun(DunningRunCase):
             company_ids=other.ids,
         )
         self.assertFalse(self.env["cabinet.dunning.line"].with_user(outsider).search([]))
+
+    def test_the_run_screen_says_a_run_exists_for_the_date(self):
+        self._invoice(300, 20)
+        with freeze_time(TODAY):
+            wizard = (
+                self.env["cabinet.dunning.run.wizard"]
+                .with_user(self.accountant)
+                .create({"run_date": TODAY})
+            )
+            self.assertEqual(wizard.same_date_run_count, 0)
+            first = wizard.action_run()
+            again = (
+                self.env["cabinet.dunning.run.wizard"]
+                .with_user(self.accountant)
+                .create({"run_date": TODAY})
+            )
+            self.assertEqual(again.same_date_run_ids.ids, [first["res_id"]])
+            second = self.env["cabinet.dunning.run"].browse(again.action_run()["res_id"])
+        self.assertEqual(second.proposed_count, 0, "nothing proposed twice")
+        arch = self.env["cabinet.dunning.run.wizard"].get_views([(False, "form")])["views"]
+        self.assertIn("confirm=", arch["form"]["arch"])

@@ -73,6 +73,7 @@ class TestDunningIntegration(OnlineServicesCase, AccountTestInvoicingCommon):
 
     def test_a_level_suspends_the_online_services(self):
         self.env.ref("cabinet_dunning.level_standard_firm_letter").suspend_online_services = True
+        self.env.ref("cabinet_dunning.policy_standard").catch_up = True
         self._invoice(90, 35)
         reminder = self._reminder(send=True)
         self.assertEqual(reminder.level_id.name, "Firm letter")
