@@ -12,6 +12,7 @@ class CabinetDunningRun(models.Model):
 
     _name = "cabinet.dunning.run"
     _description = "Dunning run"
+    _inherit = ["mail.thread"]
     _order = "run_date desc, id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
