@@ -2,7 +2,7 @@ from datetime import date
 
 from lxml import etree
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .common import CabinetDunningCase
@@ -21,23 +21,33 @@ ACTIONS = {
 class TestDunningViews(CabinetDunningCase):
     """The lists a collection team works in: every menu action opens its views for a
     Recouvrement user, every filter and grouping of their search views runs, and "My
-    reminders" keeps the reminders the user acts on."""
+    reminders" keeps the reminders the user acts on. The user has the Recouvrement user group
+    only."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.collector = new_test_user(
+            cls.env, login="collector", groups="cabinet_dunning.group_dunning_user"
+        )
 
     def _search_arch(self, model):
-        views = self.env[model].with_user(self.user).get_views([(False, "search")])
+        views = self.env[model].with_user(self.collector).get_views([(False, "search")])
         return etree.fromstring(views["views"]["search"]["arch"])
 
     def test_menu_actions_open_their_views(self):
         for xmlid, modes in ACTIONS.items():
             with self.subTest(action=xmlid):
-                action = self.env["ir.actions.act_window"].with_user(self.user)._for_xml_id(xmlid)
+                action = (
+                    self.env["ir.actions.act_window"].with_user(self.collector)._for_xml_id(xmlid)
+                )
                 self.assertEqual(action["view_mode"].split(","), modes)
-                model = self.env[action["res_model"]].with_user(self.user)
+                model = self.env[action["res_model"]].with_user(self.collector)
                 views = model.get_views([(False, mode) for mode in [*modes, "search"]])
                 for mode in [*modes, "search"]:
                     arch = etree.fromstring(views["views"][mode]["arch"])
                     self.assertEqual(arch.tag, mode)
-                context = safe_eval(action.get("context") or "{}", {"uid": self.user.id})
+                context = safe_eval(action.get("context") or "{}", {"uid": self.collector.id})
                 search = self._search_arch(action["res_model"])
                 for key in context:
                     if key.startswith("search_default_"):
@@ -47,11 +57,11 @@ class TestDunningViews(CabinetDunningCase):
     def test_every_filter_and_grouping_runs(self):
         for xmlid in ACTIONS:
             action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
-            model = self.env[action["res_model"]].with_user(self.user)
+            model = self.env[action["res_model"]].with_user(self.collector)
             for node in self._search_arch(action["res_model"]).iter("filter"):
                 with self.subTest(model=model._name, filter=node.get("name")):
                     if node.get("domain"):
-                        domain = safe_eval(node.get("domain"), {"uid": self.user.id})
+                        domain = safe_eval(node.get("domain"), {"uid": self.collector.id})
                         model.search(domain)
                     if node.get("context"):
                         group_by = safe_eval(node.get("context"))["group_by"]
@@ -63,7 +73,7 @@ class TestDunningViews(CabinetDunningCase):
     def test_pivot_and_graph_measures_aggregate(self):
         for xmlid, modes in ACTIONS.items():
             action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
-            model = self.env[action["res_model"]].with_user(self.user)
+            model = self.env[action["res_model"]].with_user(self.collector)
             for mode in {"pivot", "graph"} & set(modes):
                 with self.subTest(model=model._name, view=mode):
                     arch = etree.fromstring(model.get_views([(False, mode)])["views"][mode]["arch"])
@@ -78,15 +88,17 @@ class TestDunningViews(CabinetDunningCase):
                     model.formatted_read_group([], groupby, measures)
 
     def test_runs_have_a_chatter(self):
-        run = self.env["cabinet.dunning.run"].with_user(self.user).create({})
-        form = self.env["cabinet.dunning.run"].with_user(self.user).get_views([(False, "form")])
+        run = self.env["cabinet.dunning.run"].with_user(self.collector).create({})
+        form = (
+            self.env["cabinet.dunning.run"].with_user(self.collector).get_views([(False, "form")])
+        )
         self.assertTrue(etree.fromstring(form["views"]["form"]["arch"]).xpath("//chatter"))
         run.message_post(body="Letters posted this morning.")
         self.assertIn("Letters posted this morning.", run.message_ids[0].body)
-        self.assertEqual(run.message_ids[0].author_id, self.user.partner_id)
+        self.assertEqual(run.message_ids[0].author_id, self.collector.partner_id)
 
     def test_my_reminders_are_those_i_act_on(self):
-        me, colleague = self.user, self.manager
+        me, colleague = self.collector, self.manager
         letter = self.env.ref("cabinet_dunning.level_standard_letter")  # the account manager
         firm = self.env.ref("cabinet_dunning.level_standard_firm_letter")  # the responsible
         self.assertEqual((letter.actor, firm.actor), ("account_manager", "responsible"))
@@ -160,7 +172,7 @@ class TestDunningViews(CabinetDunningCase):
     def test_my_reminders_in_french(self):
         search = (
             self.env["cabinet.dunning.line"]
-            .with_user(self.user)
+            .with_user(self.collector)
             .with_context(lang="fr_FR")
             .get_views([(False, "search")])
         )

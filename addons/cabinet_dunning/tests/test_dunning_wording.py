@@ -66,6 +66,9 @@ class TestDunningWording(CabinetDunningCase):
         )
         cls.client.write({"lang": "fr_FR", "dunning_responsible_id": cls.responsible.id})
         cls.odoobot = cls.env.ref("base.user_root")
+        cls.collector = new_test_user(
+            cls.env, login="collector", groups="cabinet_dunning.group_dunning_user"
+        )
         cls.invoice = cls.env["account.move"].create(
             {
                 "move_type": "out_invoice",
@@ -188,7 +191,7 @@ class TestDunningWording(CabinetDunningCase):
     def _letter(self, reminders):
         html, _format = (
             self.env["ir.actions.report"]
-            .with_user(self.user)
+            .with_user(self.collector)
             ._render_qweb_html("cabinet_dunning.report_dunning_letter", reminders.ids)
         )
         return html.decode()
@@ -204,7 +207,7 @@ class TestDunningWording(CabinetDunningCase):
                 self.assertIn("Sophie Laurent", letter)
                 self.assertIn("Expert-comptable", letter)
                 self.assertNotIn("OdooBot", letter)
-                self.assertNotIn(self.user.name, letter, "not who printed it")
+                self.assertNotIn(self.collector.name, letter, "not who printed it")
                 self.assertNotIn("Dear", letter, "no English left")
 
     def test_letter_kinds_do_not_mix(self):
