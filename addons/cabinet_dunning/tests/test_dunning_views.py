@@ -102,6 +102,7 @@ class TestDunningViews(CabinetDunningCase):
         letter = self.env.ref("cabinet_dunning.level_standard_letter")  # the account manager
         firm = self.env.ref("cabinet_dunning.level_standard_firm_letter")  # the responsible
         self.assertEqual((letter.actor, firm.actor), ("account_manager", "responsible"))
+        level_none = self.env["cabinet.dunning.level"]
         Partner = self.env["res.partner"]
         mine_as_manager = Partner.create({"name": "Client A", "is_company": True, "user_id": me.id})
         mine_as_responsible = Partner.create(
@@ -133,7 +134,7 @@ class TestDunningViews(CabinetDunningCase):
                     "company_id": self.company.id,
                     "partner_id": partner.id,
                     "level_id": level.id,
-                    "state": "proposed",
+                    "state": "proposed" if level else "skipped",
                     "amount_due": 100.0,
                 }
             )
@@ -143,6 +144,7 @@ class TestDunningViews(CabinetDunningCase):
             | reminder(their_run, mine_as_manager, firm)  # no responsible: the manager acts
             | reminder(their_run, mine_as_responsible, firm)
             | reminder(my_run, nobody, letter)
+            | reminder(their_run, mine_as_manager, level_none)  # not reminded, still mine
         )
         theirs = (
             reminder(their_run, mine_as_responsible, letter)  # the manager acts
