@@ -316,10 +316,24 @@ class CabinetDunningLine(models.Model):
             by_template[template] |= line
         for template, lines in by_template.items():
             mails = {mail.res_id: mail for mail in template.send_mail_batch(lines.ids)}
-            bodies = {line.partner_id.id: mails[line.id].body_html for line in lines}
-            lines.partner_id._message_log_batch(
-                bodies=bodies, message_type="comment", author_id=lines.company_id[:1].partner_id.id
-            )
+            for signatory, signed in lines._by_signatory().items():
+                self.env["mail.mail"].sudo().concat(
+                    *(mails[line.id] for line in signed)
+                ).author_id = signatory
+                signed.partner_id._message_log_batch(
+                    bodies={line.partner_id.id: mails[line.id].body_html for line in signed},
+                    author_id=signatory.id,
+                    message_type="comment",
+                )
+
+    def _by_signatory(self):
+        """{partner: reminders} of who signs and sends each reminder: the client's responsible
+        chartered accountant in the reminder's company, else the company; never OdooBot."""
+        by_signatory = defaultdict(lambda: self.browse())
+        for line in self:
+            responsible = line.partner_id.with_company(line.company_id).dunning_responsible_id
+            by_signatory[responsible.partner_id or line.company_id.partner_id] |= line
+        return by_signatory
 
     def _send_sms(self):
         """Queue the level's SMS to each payer's mobile in Odoo's SMS queue (sent by its
@@ -348,9 +362,12 @@ class CabinetDunningLine(models.Model):
                     "SMS to %(number)s: %(body)s", number=line._sms_number(), body=rendered[line.id]
                 )
         self.env["sms.sms"].sudo().create(sms_vals)
-        with_mobile.partner_id._message_log_batch(
-            bodies=bodies, message_type="sms", author_id=self.company_id[:1].partner_id.id
-        )
+        for signatory, lines in with_mobile._by_signatory().items():
+            lines.partner_id._message_log_batch(
+                bodies={line.partner_id.id: bodies[line.partner_id.id] for line in lines},
+                message_type="sms",
+                author_id=signatory.id,
+            )
         self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
         return self - with_mobile
 
@@ -395,18 +412,20 @@ class CabinetDunningLine(models.Model):
     def _log_letters(self):
         if not self:
             return
-        self.partner_id._message_log_batch(
-            bodies={
-                line.partner_id.id: line._company_env()._(
-                    "%(level)s: letter to print and post for %(amount)s overdue (%(invoices)s).",
-                    level=line.level_id.with_env(line._company_env()).name,
-                    amount=line._format_amount(line.amount_due),
-                    invoices=", ".join(line.move_line_ids.move_id.mapped("name")),
-                )
-                for line in self
-            },
-            author_id=self.company_id[:1].partner_id.id,
-        )
+        for signatory, lines in self._by_signatory().items():
+            lines.partner_id._message_log_batch(
+                bodies={
+                    line.partner_id.id: line._company_env()._(
+                        "%(level)s: letter to print and post for %(amount)s overdue "
+                        "(%(invoices)s).",
+                        level=line.level_id.with_env(line._company_env()).name,
+                        amount=line._format_amount(line.amount_due),
+                        invoices=", ".join(line.move_line_ids.move_id.mapped("name")),
+                    )
+                    for line in lines
+                },
+                author_id=signatory.id,
+            )
 
     def _company_env(self):
         """The environment of the firm's own notes (chatter, activities): the company's

@@ -6,3 +6,5 @@ from . import test_partner_identifiers
 from . import test_payer_card
 from . import test_xmlrpc
 from . import test_dunning_escalation
+from . import test_dunning_views
+from . import test_dunning_wording
