@@ -453,3 +453,17 @@ def build_cii(invoice):
     _agreement_and_delivery(transaction, invoice)
     _settlement(transaction, invoice)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def written_totals(xml):
+    """{"line_total", "tax_total", "grand_total", "prepaid", "due"} as written in a CII XML
+    (bytes), to compare with the invoice it was built from."""
+    root = etree.fromstring(xml)
+    summation = root.find(
+        f".//{{{RAM}}}ApplicableHeaderTradeSettlement"
+        f"/{{{RAM}}}SpecifiedTradeSettlementHeaderMonetarySummation"
+    )
+    tags = {"line_total": "LineTotalAmount", "tax_total": "TaxTotalAmount",
+            "grand_total": "GrandTotalAmount", "prepaid": "TotalPrepaidAmount",
+            "due": "DuePayableAmount"}  # fmt: skip
+    return {key: Decimal(summation.findtext(f"{{{RAM}}}{tag}") or 0) for key, tag in tags.items()}
