@@ -299,11 +299,41 @@ class AccountMove(models.Model):
         )  # fmt: skip
         return charged.move_id[:1].sudo(False)
 
+    def _cabinet_global_discount_lines(self):
+        """The lines of a global discount (Odoo's discount on a whole sale order, carried to
+        its invoice): a document-level allowance of the e-invoice, not a line."""
+        return self.invoice_line_ids.filtered(
+            lambda line: (
+                line.display_type == "product"
+                and (line.extra_tax_data or {})
+                .get("computation_key", "")
+                .startswith("global_discount,")
+            )
+        )
+
+    def _cabinet_facturx_allowances(self):
+        """{invoice line: facturx_cii.AllowanceCharge} of the global discount lines (BG-20,
+        reason code 95 "discount"; a positive one is a charge, BG-21)."""
+        env = self.with_context(lang=self.partner_id.lang or self.env.lang).env
+        return {
+            line: facturx_cii.AllowanceCharge(
+                amount=abs(Decimal(str(line.price_subtotal))),
+                tax=self._cabinet_facturx_tax(line),
+                reason=line.name or env._("Discount"),
+                reason_code="" if line.price_subtotal > 0 else "95",
+                charge=line.price_subtotal > 0,
+            )
+            for line in self._cabinet_global_discount_lines()
+        }
+
     def _cabinet_facturx_lines(self):
         """{invoice line: facturx_cii.Line} of the product lines, with the invoice's own
         figures: its quantity, its price and discount, its subtotal."""
         lines = {}
-        for line in self.invoice_line_ids.filtered(lambda item: item.display_type == "product"):
+        for line in (
+            self.invoice_line_ids.filtered(lambda item: item.display_type == "product")
+            - self._cabinet_global_discount_lines()
+        ):
             net, gross = self._cabinet_line_prices(line)
             lines[line] = facturx_cii.Line(
                 name=line.product_id.name or line.name or "-",
@@ -325,7 +355,7 @@ class AccountMove(models.Model):
         tax_model = self.env["account.tax"]
         base_lines, _tax_lines = self._get_rounded_base_and_tax_lines()
         keys = {line: facturx_cii._key(item.tax) for line, item in lines.items()}
-        taxes = {facturx_cii._key(item.tax): item.tax for item in lines.values()}
+        taxes = {key: item.tax for key, item in zip(keys.values(), lines.values(), strict=True)}
 
         def grouping(base_line, _tax_data):
             # Early-payment discount and cash rounding lines have no e-invoice line: apart
@@ -378,6 +408,7 @@ class AccountMove(models.Model):
         self.ensure_one()
         company = self.company_id
         lines = self._cabinet_facturx_lines()
+        allowances = self._cabinet_facturx_allowances()
         first_due, terms = self._cabinet_payment_terms()
         values = {
             "number": self.name,
@@ -390,7 +421,8 @@ class AccountMove(models.Model):
             "buyer": self._cabinet_facturx_party(self.partner_id,
                                                  self.commercial_partner_id.siren),
             "lines": list(lines.values()),
-            "vat_breakdown": self._cabinet_vat_breakdown(lines),
+            "allowances_charges": list(allowances.values()),
+            "vat_breakdown": self._cabinet_vat_breakdown({**lines, **allowances}),
             "due_date": first_due,
             "payment_terms": terms,
             "billing_mode": self._cabinet_facturx_billing_mode(),
@@ -548,7 +580,7 @@ class AccountMove(models.Model):
         self.ensure_one()
         written = facturx_cii.written_totals(xml)
         expected = {
-            "line_total": (self.amount_untaxed, self.env._("total without tax")),
+            "tax_basis_total": (self.amount_untaxed, self.env._("total without tax")),
             "tax_total": (self.amount_tax, self.env._("VAT")),
             "grand_total": (self.amount_total, self.env._("total with tax")),
             "due": (

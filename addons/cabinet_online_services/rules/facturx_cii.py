@@ -456,14 +456,15 @@ def build_cii(invoice):
 
 
 def written_totals(xml):
-    """{"line_total", "tax_total", "grand_total", "prepaid", "due"} as written in a CII XML
-    (bytes), to compare with the invoice it was built from."""
+    """{"line_total", "tax_basis_total", "tax_total", "grand_total", "prepaid", "due"} as
+    written in a CII XML (bytes), to compare with the invoice it was built from."""
     root = etree.fromstring(xml)
     summation = root.find(
         f".//{{{RAM}}}ApplicableHeaderTradeSettlement"
         f"/{{{RAM}}}SpecifiedTradeSettlementHeaderMonetarySummation"
     )
-    tags = {"line_total": "LineTotalAmount", "tax_total": "TaxTotalAmount",
+    tags = {"line_total": "LineTotalAmount", "tax_basis_total": "TaxBasisTotalAmount",
+            "tax_total": "TaxTotalAmount",
             "grand_total": "GrandTotalAmount", "prepaid": "TotalPrepaidAmount",
             "due": "DuePayableAmount"}  # fmt: skip
     return {key: Decimal(summation.findtext(f"{{{RAM}}}{tag}") or 0) for key, tag in tags.items()}

@@ -56,7 +56,7 @@ class TestFacturXFigures(OnlineServicesCase):
         written = facturx_cii.written_totals(xml)
         currency = invoice.currency_id
         for key, figure in (
-            ("line_total", invoice.amount_untaxed),
+            ("tax_basis_total", invoice.amount_untaxed),
             ("tax_total", invoice.amount_tax),
             ("grand_total", invoice.amount_total),
             ("due", invoice.amount_residual if due is None else due),
@@ -119,6 +119,24 @@ class TestFacturXFigures(OnlineServicesCase):
         self.assertIn('<ram:BilledQuantity unitCode="C62">-1</ram:BilledQuantity>', xml)
         self.assertIn("<ram:LineTotalAmount>-7.50</ram:LineTotalAmount>", xml)
         self.assertIn("<ram:LineTotalAmount>-8.00</ram:LineTotalAmount>", xml)
+
+    def test_a_global_discount_is_a_document_level_allowance(self):
+        invoice = self._invoice(
+            [{"product_id": self.dashboard.id, "quantity": 2, "price_unit": 45.0},
+             {"product_id": self.payroll.id, "quantity": 1, "price_unit": 60.0},
+             {"name": "Remise 10 %", "quantity": 1, "price_unit": -15.0,
+              "extra_tax_data": {"computation_key": "global_discount,10"}}],
+            "round_globally",
+        )  # fmt: skip
+        xml = self._assert_true_einvoice(invoice).replace("\n", "").replace(" ", "")
+        self.assertIn(
+            "<ram:SpecifiedTradeAllowanceCharge><ram:ChargeIndicator><udt:Indicator>false"
+            "</udt:Indicator></ram:ChargeIndicator><ram:ActualAmount>15.00</ram:ActualAmount>"
+            "<ram:ReasonCode>95</ram:ReasonCode><ram:Reason>Remise10%</ram:Reason>", xml
+        )  # fmt: skip
+        self.assertIn("<ram:AllowanceTotalAmount>15.00</ram:AllowanceTotalAmount>", xml)
+        self.assertIn(f"<ram:LineTotalAmount>{invoice.amount_untaxed + 15:.2f}</ram:Line", xml)
+        self.assertNotIn("Remise10%</ram:Name>", xml)
 
     def test_a_credit_note_of_a_discounted_invoice(self):
         invoice = self._invoice(
