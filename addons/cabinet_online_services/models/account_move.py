@@ -149,8 +149,9 @@ class AccountMove(models.Model):
         """The VAT category (BT-151) and exemption reason (BT-120, BT-121) of an invoice
         line: its tax's e-invoicing codes (Odoo's Tax Category Code and Tax Exemption Reason
         Code) where set; otherwise standard rate above 0%, reverse charge for a business
-        client elsewhere in the EU, exempt (its reason then still to be given) at 0%."""
-        tax = line.tax_ids[:1]
+        client elsewhere in the EU, exempt (its reason then still to be given) at 0%. A fixed
+        tax (an eco-contribution) is no VAT: it is a charge (see ``_cabinet_tax_details``)."""
+        tax = line.tax_ids.filtered(lambda item: item.amount_type != "fixed")[:1]
         rate = Decimal(str(tax.amount)) if tax else Decimal(0)
         category = tax.ubl_cii_tax_category_code
         if not category:
@@ -348,32 +349,55 @@ class AccountMove(models.Model):
             )  # fmt: skip
         return lines
 
-    def _cabinet_vat_breakdown(self, lines):
-        """The invoice's own VAT breakdown per category ([facturx_cii.TaxSubtotal]): Odoo's
-        tax details rounded from the invoice's tax journal items, so the same under both
-        tax rounding methods (per line, globally)."""
+    def _cabinet_tax_details(self, lines):
+        """([facturx_cii.TaxSubtotal], [facturx_cii.AllowanceCharge]): the invoice's own VAT
+        breakdown per category, Odoo's tax details rounded from the invoice's tax journal
+        items (so the same under both tax rounding methods, per line and globally), and its
+        fixed taxes (an eco-contribution), which are no VAT: document-level charges in the
+        VAT category of their lines."""
         tax_model = self.env["account.tax"]
         base_lines, _tax_lines = self._get_rounded_base_and_tax_lines()
         keys = {line: facturx_cii._key(item.tax) for line, item in lines.items()}
         taxes = {key: item.tax for key, item in zip(keys.values(), lines.values(), strict=True)}
 
-        def grouping(base_line, _tax_data):
+        def grouping(base_line, tax_data):
             # Early-payment discount and cash rounding lines have no e-invoice line: apart
             # under their own key, their difference shows when totals are compared.
-            return keys.get(base_line["record"], "other")
+            key = keys.get(base_line["record"], "other")
+            if tax_data and tax_data["tax"].amount_type == "fixed":
+                return ("fixed", tax_data["tax"], key)
+            return key
 
         values = tax_model._aggregate_base_lines_aggregated_values(
             tax_model._aggregate_base_lines_tax_details(base_lines, grouping)
         )
-        return [
-            facturx_cii.TaxSubtotal(
-                taxes[key],
-                Decimal(str(self.currency_id.round(amounts["base_amount_currency"]))),
-                Decimal(str(self.currency_id.round(amounts["tax_amount_currency"]))),
+        env = self.with_context(lang=self.partner_id.lang or self.env.lang).env
+        breakdown, charges = [], []
+        for key, amounts in values.items():
+            tax_amount = Decimal(str(self.currency_id.round(amounts["tax_amount_currency"])))
+            if key in taxes:
+                basis = Decimal(str(self.currency_id.round(amounts["base_amount_currency"])))
+                breakdown.append(facturx_cii.TaxSubtotal(taxes[key], basis, tax_amount))
+            elif isinstance(key, tuple) and key[0] == "fixed" and key[2] in taxes and tax_amount:
+                fixed = key[1].with_env(env)
+                charges.append(
+                    facturx_cii.AllowanceCharge(
+                        amount=tax_amount, tax=taxes[key[2]], charge=True,
+                        reason=fixed.invoice_label or fixed.name,
+                    )
+                )  # fmt: skip
+        return breakdown, charges
+
+    def _cabinet_fixed_taxes(self):
+        """The amount of the invoice's fixed taxes, from its tax journal items."""
+        return self.currency_id.round(
+            sum(
+                self.line_ids.filtered(lambda line: line.tax_line_id.amount_type == "fixed").mapped(
+                    "amount_currency"
+                )
             )
-            for key, amounts in values.items()
-            if key in taxes
-        ]
+            * self.direction_sign
+        )
 
     def _cabinet_payment_terms(self):
         """(first due date BT-9, payment terms text BT-20): the instalments of the invoice's
@@ -409,6 +433,7 @@ class AccountMove(models.Model):
         company = self.company_id
         lines = self._cabinet_facturx_lines()
         allowances = self._cabinet_facturx_allowances()
+        breakdown, fixed_charges = self._cabinet_tax_details({**lines, **allowances})
         first_due, terms = self._cabinet_payment_terms()
         values = {
             "number": self.name,
@@ -421,8 +446,8 @@ class AccountMove(models.Model):
             "buyer": self._cabinet_facturx_party(self.partner_id,
                                                  self.commercial_partner_id.siren),
             "lines": list(lines.values()),
-            "allowances_charges": list(allowances.values()),
-            "vat_breakdown": self._cabinet_vat_breakdown({**lines, **allowances}),
+            "allowances_charges": list(allowances.values()) + fixed_charges,
+            "vat_breakdown": breakdown,
             "due_date": first_due,
             "payment_terms": terms,
             "billing_mode": self._cabinet_facturx_billing_mode(),
@@ -579,9 +604,11 @@ class AccountMove(models.Model):
         both figures; empty when they agree."""
         self.ensure_one()
         written = facturx_cii.written_totals(xml)
+        # Fixed taxes are charges of the e-invoice: in its taxable amount, not in its VAT.
+        fixed = self._cabinet_fixed_taxes()
         expected = {
-            "tax_basis_total": (self.amount_untaxed, self.env._("total without tax")),
-            "tax_total": (self.amount_tax, self.env._("VAT")),
+            "tax_basis_total": (self.amount_untaxed + fixed, self.env._("total without tax")),
+            "tax_total": (self.amount_tax - fixed, self.env._("VAT")),
             "grand_total": (self.amount_total, self.env._("total with tax")),
             "due": (
                 self.amount_total - self._cabinet_prepaid_amount(),

@@ -1,3 +1,4 @@
+from lxml import etree
 from stdnum import luhn
 
 from odoo import Command
@@ -138,6 +139,29 @@ class TestFacturXFigures(OnlineServicesCase):
         self.assertIn(f"<ram:LineTotalAmount>{invoice.amount_untaxed + 15:.2f}</ram:Line", xml)
         self.assertNotIn("Remise10%</ram:Name>", xml)
 
+    def test_a_fixed_tax_is_a_document_level_charge(self):
+        ecotax = self.env["account.tax"].create(
+            {"name": "Éco-participation", "amount": 0.5, "amount_type": "fixed",
+             "type_tax_use": "sale", "include_base_amount": True, "sequence": 1,
+             "company_id": self.company.id}
+        )  # fmt: skip
+        self.vat_20.sequence = 10
+        invoice = self._invoice(
+            [{"name": "Classeurs", "quantity": 4, "price_unit": 25.0,
+              "tax_ids": [Command.set((ecotax | self.vat_20).ids)]},
+             {"product_id": self.dashboard.id, "quantity": 1, "price_unit": 30.0}]
+        )  # fmt: skip
+        self.assertEqual((invoice.amount_untaxed, invoice.amount_tax), (130.0, 28.4))
+        xml = invoice._cabinet_facturx_xml()
+        self.assertEqual(facturx_validation.problems(xml), [])
+        self.assertEqual(invoice._cabinet_facturx_differences(xml), [])
+        written = facturx_cii.written_totals(xml)
+        self.assertEqual(float(written["grand_total"]), invoice.amount_total)
+        self.assertEqual(float(written["tax_basis_total"]), 132.0, "the eco-contribution")
+        text = xml.decode().replace("\n", "").replace(" ", "")
+        self.assertIn("<ram:ChargeTotalAmount>2.00</ram:ChargeTotalAmount>", text)
+        self.assertIn("<ram:Reason>Éco-participation</ram:Reason>", text)
+
     def test_a_credit_note_of_a_discounted_invoice(self):
         invoice = self._invoice(
             [{"product_id": self.dashboard.id, "quantity": 3, "price_unit": 12.35,
@@ -243,6 +267,8 @@ class TestFacturXFigures(OnlineServicesCase):
         )
         html = html.decode()
         self.assertIn("Due date: 11/25/2026", html)
+        [due_block] = etree.fromstring(html, etree.HTMLParser()).xpath("//div[@name='due_date']")
+        self.assertIn("11/25/2026", "".join(due_block.itertext()), "Odoo's block: the first")
         self.assertRegex(html, "48.00(\xa0|&nbsp;)€ on 01/24/2027")
 
     # ----------------------------------------------------------------------------------
