@@ -139,6 +139,59 @@ CASES = {
         )
     ),
     "VAT on payments": invoice(vat_point_code="72"),
+    "fractional quantity at a 4-decimal price": invoice(
+        lines=[
+            fx.Line(
+                "Tableau de bord (prorata)",
+                D("0.3333"),
+                D("30.1234"),
+                STANDARD,
+                net_amount=D("10.04"),
+            ),
+            fx.Line("Saisie", D("1234.5"), D("0.0833"), STANDARD, net_amount=D("102.83")),
+        ]
+    ),
+    "negative discount line": invoice(
+        lines=[
+            fx.Line("Tableau de bord", D("1"), D("30.00"), STANDARD),
+            fx.Line("Remise fidélité", D("1"), D("-5.00"), STANDARD),
+        ]
+    ),
+    "negative line with its own discount": invoice(
+        lines=[
+            fx.Line("Tableau de bord", D("2"), D("30.00"), STANDARD),
+            fx.Line("Geste commercial", D("1"), D("-9.00"), STANDARD, gross_price=D("-10.00")),
+        ]
+    ),
+    "document-level allowance and charge": invoice(
+        allowances_charges=[
+            fx.AllowanceCharge(D("10.00"), STANDARD, reason="Remise globale", reason_code="95"),
+            fx.AllowanceCharge(D("5.00"), STANDARD, reason="Frais de dossier", charge=True),
+        ]
+    ),
+    "the invoice's own VAT breakdown, rounded per line": invoice(
+        lines=[fx.Line(f"Ligne {index}", D("1"), D("0.13"), STANDARD) for index in range(10)],
+        vat_breakdown=[fx.TaxSubtotal(STANDARD, D("1.30"), D("0.30"))],
+    ),
+    "consumer": invoice(
+        buyer=fx.Party(
+            "Jeanne Dupont",
+            "FR",
+            street="5 rue Vieille",
+            zip="69002",
+            city="Lyon",
+            electronic_address="jeanne@example.org",
+            electronic_scheme="EM",
+        ),
+        notes={**NOTES, "BAR": "B2C"},
+    ),  # fmt: skip
+    "a credit note with its reason": invoice(
+        number="AV/2026/00002",
+        type_code=fx.CREDIT_NOTE,
+        preceding_invoice="FAC/2026/00001",
+        preceding_invoice_date=date(2026, 11, 25),
+        notes={**NOTES, "AAI": "Remboursement du mois non utilisé"},
+    ),
 }
 
 
@@ -160,10 +213,48 @@ def test_without_the_payment_mentions_the_french_rules_reject_the_invoice():
 
 
 def test_totals_add_up_per_vat_category():
-    line_total, tax_total, grand_total, due = fx.totals(CASES["several VAT rates"])
-    assert line_total == D("650.00")
-    assert tax_total == D("60.00") + D("30.00") + D("2.75")
-    assert grand_total == due == line_total + tax_total
+    total = fx.totals(CASES["several VAT rates"])
+    assert total.line_total == total.tax_basis_total == D("650.00")
+    assert total.tax_total == D("60.00") + D("30.00") + D("2.75")
+    assert total.grand_total == total.due == total.line_total + total.tax_total
+
+
+def test_the_invoice_own_breakdown_is_written_not_recomputed():
+    case = CASES["the invoice's own VAT breakdown, rounded per line"]
+    total = fx.totals(case)
+    assert (total.line_total, total.tax_total, total.grand_total) == (
+        D("1.30"), D("0.30"), D("1.60"))  # fmt: skip
+    xml = fx.build_cii(case).decode()
+    assert "<ram:CalculatedAmount>0.30</ram:CalculatedAmount>" in xml
+    assert "<ram:GrandTotalAmount>1.60</ram:GrandTotalAmount>" in xml
+
+
+def test_allowances_and_charges_enter_the_taxable_amount():
+    total = fx.totals(CASES["document-level allowance and charge"])
+    assert total.tax_basis_total == D("150.00") - D("10.00") + D("5.00")
+    assert total.tax_total == D("29.00")
+
+
+def test_a_negative_price_is_written_as_a_negative_quantity():
+    xml = fx.build_cii(CASES["negative discount line"]).decode()
+    assert '<ram:BilledQuantity unitCode="C62">-1</ram:BilledQuantity>' in xml
+    assert "<ram:ChargeAmount>5.00</ram:ChargeAmount>" in xml
+    assert "<ram:LineTotalAmount>-5.00</ram:LineTotalAmount>" in xml
+
+
+def test_prices_and_quantities_have_at_most_four_decimals():
+    assert fx.price(D("10") / D("3")) == "3.3333"
+    assert fx.price(D("40")) == "40.00"
+    assert fx.price(D("12.345")) == "12.345"
+    assert fx.quantity(D("1") / D("3")) == "0.3333"
+    assert fx.quantity(D("2.50")) == "2.5"
+
+
+def test_control_characters_are_left_out_of_the_xml():
+    case = invoice(lines=[fx.Line("Tableau\x0b de bord\x00", D("1"), D("30.00"), STANDARD)])
+    xml = fx.build_cii(case).decode()
+    assert "<ram:Name>Tableau de bord</ram:Name>" in xml
+    assert facturx_validation.problems(xml.encode()) == []
 
 
 def test_a_discounted_line_states_its_price_before_the_discount():

@@ -14,6 +14,7 @@
         "account_edi_ubl_cii",
         "account_banking_sepa_direct_debit",
     ],
+    "post_init_hook": "post_init_hook",
     "data": [
         "security/cabinet_online_services_security.xml",
         "security/ir.model.access.csv",

@@ -22,5 +22,6 @@ from . import cabinet_usage_line
 from . import cabinet_usage_import_error
 from . import cabinet_vendor_control_line
 from . import ir_actions_report
+from . import account_chart_template
 from . import account_move
 from . import cabinet_einvoice_batch

@@ -17,6 +17,8 @@ EU_COUNTRIES = {
 }  # fmt: skip
 # The fields Odoo's l10n_fr_facturx_chorus_pro adds to invoices.
 CHORUS_PRO_FIELDS = {"buyer_reference", "contract_reference", "purchase_order_reference"}
+# The name of the Factur-X XML attachment of an issued invoice.
+FACTURX_XML = "factur-x.xml"
 # VAT categories with a rate; the others need an exemption reason.
 RATED_CATEGORIES = ("S", "Z", "L", "M")
 # The VATEX code a category implies when the tax gives none (exempt "E" has no default).
@@ -147,8 +149,9 @@ class AccountMove(models.Model):
         """The VAT category (BT-151) and exemption reason (BT-120, BT-121) of an invoice
         line: its tax's e-invoicing codes (Odoo's Tax Category Code and Tax Exemption Reason
         Code) where set; otherwise standard rate above 0%, reverse charge for a business
-        client elsewhere in the EU, exempt (its reason then still to be given) at 0%."""
-        tax = line.tax_ids[:1]
+        client elsewhere in the EU, exempt (its reason then still to be given) at 0%. A fixed
+        tax (an eco-contribution) is no VAT: it is a charge (see ``_cabinet_tax_details``)."""
+        tax = line.tax_ids.filtered(lambda item: item.amount_type != "fixed")[:1]
         rate = Decimal(str(tax.amount)) if tax else Decimal(0)
         category = tax.ubl_cii_tax_category_code
         if not category:
@@ -178,16 +181,17 @@ class AccountMove(models.Model):
             )
         return facturx_cii.Tax(category, rate, reason, code)
 
-    def _cabinet_gross_price(self, line):
-        """A discounted line's unit price before the discount, without tax (BT-148): from
-        its subtotal, so that a price entered tax included gives the same; None without a
-        discount."""
-        if not line.discount or not line.quantity:
-            return None
-        if line.discount >= 100:
-            return Decimal(str(line.price_unit))
-        net = Decimal(str(line.price_subtotal)) / Decimal(str(line.quantity))
-        return (net / (1 - Decimal(str(line.discount)) / 100)).quantize(Decimal("0.0001"))
+    def _cabinet_line_prices(self, line):
+        """(net price BT-146, gross price BT-148 or None) of an invoice line, without tax:
+        its own unit price less its discount (written with at most 4 decimals); from its
+        subtotal when its price includes a tax."""
+        discount = Decimal(str(line.discount)) / 100
+        if any(line.tax_ids.mapped("price_include")) and line.quantity:
+            net = Decimal(str(line.price_subtotal)) / Decimal(str(line.quantity))
+            gross = net / (1 - discount) if line.discount and discount < 1 else None
+            return net, gross
+        price_unit = Decimal(str(line.price_unit))
+        return price_unit * (1 - discount), price_unit if line.discount else None
 
     def _cabinet_facturx_billing_mode(self):
         """The French billing mode (BT-23): goods (B), services (S) or both (M), then 1 for
@@ -199,8 +203,28 @@ class AccountMove(models.Model):
         ).product_id
         kinds = {"S" if product.type == "service" else "B" for product in products} or {"S"}
         nature = kinds.pop() if len(kinds) == 1 else "M"
-        paid = self.move_type == "out_invoice" and self.payment_state in ("paid", "in_payment")
+        paid = self.move_type == "out_invoice" and not self.currency_id.compare_amounts(
+            self._cabinet_prepaid_amount(), self.amount_total
+        )
         return nature + ("2" if paid else "1")
+
+    def _cabinet_prepaid_amount(self):
+        """What the client had paid when the invoice was issued (BT-113): the payments
+        reconciled with it dated on or before its invoice date. Credit notes and payments
+        that came later are not prepayments, so the e-invoice says the same whenever it is
+        built."""
+        self.ensure_one()
+        if self.move_type != "out_invoice":
+            return 0.0
+        partials, _exchange_moves = self._get_reconciled_invoices_partials()
+        return self.currency_id.round(
+            sum(
+                amount
+                for _partial, amount, counterpart in partials
+                if not counterpart.move_id.is_invoice(include_receipts=True)
+                and counterpart.date <= self.invoice_date
+            )
+        )
 
     def _cabinet_facturx_notes(self):
         """The B2B payment mentions of Code de commerce L441-9, in the invoice's language:
@@ -220,6 +244,16 @@ class AccountMove(models.Model):
             )  # fmt: skip
         else:
             discount = env._("No discount for early payment.")
+        if self.commercial_partner_id._cabinet_is_individual():
+            # A consumer owes neither the B2B indemnity nor the B2B penalties: the French
+            # rules still want both notes, which say so; the invoice is marked B2C.
+            return {
+                "PMT": env._("Consumer client: no fixed recovery indemnity."),
+                "PMD": env._("Consumer client: the business-to-business payment terms do "
+                             "not apply."),
+                "AAB": discount,
+                facturx_cii.PROCESSING_NOTE: facturx_cii.CONSUMER,
+            }  # fmt: skip
         notes = {
             "PMT": env._(
                 "Fixed recovery indemnity in case of late payment: 40 EUR (article D441-5 of "
@@ -266,26 +300,141 @@ class AccountMove(models.Model):
         )  # fmt: skip
         return charged.move_id[:1].sudo(False)
 
-    def _cabinet_facturx_invoice(self):
-        """This posted customer invoice or credit note as a ``facturx_cii.Invoice``."""
-        self.ensure_one()
-        company = self.company_id
-        lines = [
-            facturx_cii.Line(
+    def _cabinet_global_discount_lines(self):
+        """The lines of a global discount (Odoo's discount on a whole sale order, carried to
+        its invoice): a document-level allowance of the e-invoice, not a line."""
+        return self.invoice_line_ids.filtered(
+            lambda line: (
+                line.display_type == "product"
+                and (line.extra_tax_data or {})
+                .get("computation_key", "")
+                .startswith("global_discount,")
+            )
+        )
+
+    def _cabinet_facturx_allowances(self):
+        """{invoice line: facturx_cii.AllowanceCharge} of the global discount lines (BG-20,
+        reason code 95 "discount"; a positive one is a charge, BG-21)."""
+        env = self.with_context(lang=self.partner_id.lang or self.env.lang).env
+        return {
+            line: facturx_cii.AllowanceCharge(
+                amount=abs(Decimal(str(line.price_subtotal))),
+                tax=self._cabinet_facturx_tax(line),
+                reason=line.name or env._("Discount"),
+                reason_code="" if line.price_subtotal > 0 else "95",
+                charge=line.price_subtotal > 0,
+            )
+            for line in self._cabinet_global_discount_lines()
+        }
+
+    def _cabinet_facturx_lines(self):
+        """{invoice line: facturx_cii.Line} of the product lines, with the invoice's own
+        figures: its quantity, its price and discount, its subtotal."""
+        lines = {}
+        for line in (
+            self.invoice_line_ids.filtered(lambda item: item.display_type == "product")
+            - self._cabinet_global_discount_lines()
+        ):
+            net, gross = self._cabinet_line_prices(line)
+            lines[line] = facturx_cii.Line(
                 name=line.product_id.name or line.name or "-",
-                description=line.name if line.product_id and line.name != line.product_id.name
+                description=line.name
+                if line.product_id and line.name and line.name != line.product_id.name
                 else "",
                 quantity=Decimal(str(line.quantity)),
-                unit_price=(Decimal(str(line.price_subtotal)) / Decimal(str(line.quantity)))
-                if line.quantity
-                else Decimal(0),
+                unit_price=net,
+                gross_price=gross,
+                net_amount=Decimal(str(line.price_subtotal)),
                 tax=self._cabinet_facturx_tax(line),
-                gross_price=self._cabinet_gross_price(line),
+            )  # fmt: skip
+        return lines
+
+    def _cabinet_tax_details(self, lines):
+        """([facturx_cii.TaxSubtotal], [facturx_cii.AllowanceCharge]): the invoice's own VAT
+        breakdown per category, Odoo's tax details rounded from the invoice's tax journal
+        items (so the same under both tax rounding methods, per line and globally), and its
+        fixed taxes (an eco-contribution), which are no VAT: document-level charges in the
+        VAT category of their lines."""
+        tax_model = self.env["account.tax"]
+        base_lines, _tax_lines = self._get_rounded_base_and_tax_lines()
+        keys = {line: facturx_cii._key(item.tax) for line, item in lines.items()}
+        taxes = {key: item.tax for key, item in zip(keys.values(), lines.values(), strict=True)}
+
+        def grouping(base_line, tax_data):
+            # Early-payment discount and cash rounding lines have no e-invoice line: apart
+            # under their own key, their difference shows when totals are compared.
+            key = keys.get(base_line["record"], "other")
+            if tax_data and tax_data["tax"].amount_type == "fixed":
+                return ("fixed", tax_data["tax"], key)
+            return key
+
+        values = tax_model._aggregate_base_lines_aggregated_values(
+            tax_model._aggregate_base_lines_tax_details(base_lines, grouping)
+        )
+        env = self.with_context(lang=self.partner_id.lang or self.env.lang).env
+        breakdown, charges = [], []
+        for key, amounts in values.items():
+            tax_amount = Decimal(str(self.currency_id.round(amounts["tax_amount_currency"])))
+            if key in taxes:
+                basis = Decimal(str(self.currency_id.round(amounts["base_amount_currency"])))
+                breakdown.append(facturx_cii.TaxSubtotal(taxes[key], basis, tax_amount))
+            elif isinstance(key, tuple) and key[0] == "fixed" and key[2] in taxes and tax_amount:
+                fixed = key[1].with_env(env)
+                charges.append(
+                    facturx_cii.AllowanceCharge(
+                        amount=tax_amount, tax=taxes[key[2]], charge=True,
+                        reason=fixed.invoice_label or fixed.name,
+                    )
+                )  # fmt: skip
+        return breakdown, charges
+
+    def _cabinet_fixed_taxes(self):
+        """The amount of the invoice's fixed taxes, from its tax journal items."""
+        return self.currency_id.round(
+            sum(
+                self.line_ids.filtered(lambda line: line.tax_line_id.amount_type == "fixed").mapped(
+                    "amount_currency"
+                )
             )
-            for line in self.invoice_line_ids.filtered(
-                lambda move_line: move_line.display_type == "product"
+            * self.direction_sign
+        )
+
+    def _cabinet_payment_terms(self):
+        """(first due date BT-9, payment terms text BT-20): the instalments of the invoice's
+        own schedule, each with its amount and date, in the client's language."""
+        self.ensure_one()
+        env = self.with_context(lang=self.partner_id.lang or self.env.lang).env
+        instalments = self.line_ids.filtered(
+            lambda line: line.display_type == "payment_term"
+        ).sorted(lambda line: (line.date_maturity or self.invoice_date, line.id))
+        first_due = instalments[:1].date_maturity or self.invoice_date_due
+        term_name = self.invoice_payment_term_id.with_env(env).name or ""
+        if len(instalments) < 2:
+            return first_due, term_name
+        schedule = "; ".join(
+            env._(
+                "%(amount)s on %(date)s",
+                amount=formatLang(env, abs(line.amount_currency), currency_obj=self.currency_id),
+                date=format_date(env, line.date_maturity),
             )
-        ]  # fmt: skip
+            for line in instalments
+        )
+        return first_due, env._(
+            "%(term)s: %(count)s instalments, %(schedule)s",
+            term=term_name or env._("Instalments"),
+            count=len(instalments),
+            schedule=schedule,
+        )
+
+    def _cabinet_facturx_invoice(self):
+        """This posted customer invoice or credit note as a ``facturx_cii.Invoice``, with
+        its own figures: lines, VAT breakdown, prepaid amount."""
+        self.ensure_one()
+        company = self.company_id
+        lines = self._cabinet_facturx_lines()
+        allowances = self._cabinet_facturx_allowances()
+        breakdown, fixed_charges = self._cabinet_tax_details({**lines, **allowances})
+        first_due, terms = self._cabinet_payment_terms()
         values = {
             "number": self.name,
             "type_code": facturx_cii.CREDIT_NOTE
@@ -296,18 +445,21 @@ class AccountMove(models.Model):
             "seller": self._cabinet_facturx_party(company.partner_id, company.partner_id.siren),
             "buyer": self._cabinet_facturx_party(self.partner_id,
                                                  self.commercial_partner_id.siren),
-            "lines": lines,
-            "due_date": self.invoice_date_due,
+            "lines": list(lines.values()),
+            "allowances_charges": list(allowances.values()) + fixed_charges,
+            "vat_breakdown": breakdown,
+            "due_date": first_due,
+            "payment_terms": terms,
             "billing_mode": self._cabinet_facturx_billing_mode(),
-            # What the client has paid already when the invoice is issued (BT-113).
-            "prepaid_amount": Decimal(str(self.amount_total - self.amount_residual))
-            if self.move_type == "out_invoice"
-            else Decimal(0),
+            "prepaid_amount": Decimal(str(self._cabinet_prepaid_amount())),
             **self._cabinet_facturx_references(),
             "payment_reference": self.payment_reference or self.name,
             "notes": self._cabinet_facturx_notes(),
             "vat_point_code": "5" if company.vat_on_debits else "",
         }  # fmt: skip
+        free_note = self._cabinet_free_note()
+        if free_note:
+            values["notes"] = {**values["notes"], facturx_cii.GENERAL_NOTE: free_note}
         shipping = self.partner_shipping_id
         if shipping and shipping != self.partner_id and shipping.street:
             values["delivery_party"] = facturx_cii.Party(
@@ -336,17 +488,39 @@ class AccountMove(models.Model):
             )
         return facturx_cii.Invoice(**values)
 
+    def _cabinet_is_public_body(self):
+        client = self.commercial_partner_id
+        return client.einvoice_format == "chorus_pro" or bool(client.einvoice_service_code)
+
+    def _cabinet_free_note(self):
+        """The invoice's free reference where it is no buyer reference: a credit note's
+        reason, or an invoice's reference when the buyer is a public body (whose buyer
+        reference is its service code). Carried as a note (BT-22)."""
+        if not self.ref:
+            return ""
+        if self.move_type == "out_refund":
+            return self.ref
+        if self._cabinet_is_public_body():
+            env = self.with_context(lang=self.partner_id.lang or self.env.lang).env
+            return env._("Reference: %(ref)s", ref=self.ref)
+        return ""
+
     def _cabinet_facturx_references(self):
-        """The buyer's references (BT-10 service code, BT-12 contract, BT-13 purchase order or
-        legal commitment): the invoice's own Chorus Pro fields where Odoo's
-        l10n_fr_facturx_chorus_pro is installed, else the invoice's reference, else the
-        client's e-invoicing preferences."""
+        """The buyer's references: BT-10 the buyer reference (a public body's service code,
+        else the invoice's own buyer reference or free reference), BT-12 the contract, BT-13
+        only the purchase order or legal commitment. The invoice's Chorus Pro fields where
+        Odoo's l10n_fr_facturx_chorus_pro is installed, else the client's e-invoicing
+        preferences."""
         client = self.commercial_partner_id
         chorus = CHORUS_PRO_FIELDS <= set(self._fields)
+        given = (chorus and self.buyer_reference) or ""
+        if self._cabinet_is_public_body():
+            buyer_reference = given or client.einvoice_service_code or ""
+        else:
+            buyer_reference = given or (self.ref if self.move_type == "out_invoice" else "")
         return {
-            "buyer_reference": (chorus and self.buyer_reference)
-            or client.einvoice_service_code or "",
-            "purchase_order": (chorus and self.purchase_order_reference) or self.ref
+            "buyer_reference": buyer_reference or "",
+            "purchase_order": (chorus and self.purchase_order_reference)
             or client.einvoice_commitment or "",
             "contract_reference": (chorus and self.contract_reference) or "",
         }  # fmt: skip
@@ -390,17 +564,32 @@ class AccountMove(models.Model):
             if not (buyer.street and buyer.zip and buyer.city):
                 problems.append(self.env._("the address of the client %(client)s",
                                            client=buyer.name))  # fmt: skip
+            categories = set()
             for line in move.invoice_line_ids.filtered(lambda item: item.display_type == "product"):
                 tax = move._cabinet_facturx_tax(line)
-                if tax.category == "E" and not tax.exemption_code:
+                categories.add(tax.category)
+                if (
+                    tax.category == "E"
+                    and not tax.exemption_code
+                    and is_html_empty(line.tax_ids[:1].invoice_legal_notes)
+                ):
                     problems.append(
                         self.env._(
                             "the VAT exemption reason of “%(tax)s” on “%(line)s” (its Tax "
-                            "Exemption Reason Code, VATEX)",
+                            "Exemption Reason Code, VATEX, or its legal notes)",
                             tax=line.tax_ids[:1].name or self.env._("no tax"),
                             line=line.name or line.product_id.name,
                         )
                     )
+            if "O" in categories and len(categories) > 1:
+                problems.append(
+                    self.env._(
+                        "a separate invoice for the lines outside the scope of VAT: an "
+                        "e-invoice cannot mix them with lines subject to VAT (European standard "
+                        "EN 16931). Disbursements (débours) re-invoiced at cost take the "
+                        "“Débours” tax, which can sit beside VAT."
+                    )
+                )
             if move.payment_mode_id.payment_method_id.code == SDD_METHOD_CODE:
                 if not move.mandate_id.partner_bank_id:
                     problems.append(self.env._("the client's bank account and SEPA mandate"))
@@ -409,6 +598,48 @@ class AccountMove(models.Model):
             if problems:
                 missing[move] = problems
         return missing
+
+    def _cabinet_facturx_differences(self, xml):
+        """What the totals written in ``xml`` say otherwise than the invoice, in words with
+        both figures; empty when they agree."""
+        self.ensure_one()
+        written = facturx_cii.written_totals(xml)
+        # Fixed taxes are charges of the e-invoice: in its taxable amount, not in its VAT.
+        fixed = self._cabinet_fixed_taxes()
+        expected = {
+            "tax_basis_total": (self.amount_untaxed + fixed, self.env._("total without tax")),
+            "tax_total": (self.amount_tax - fixed, self.env._("VAT")),
+            "grand_total": (self.amount_total, self.env._("total with tax")),
+            "due": (
+                self.amount_total - self._cabinet_prepaid_amount(),
+                self.env._("amount due"),
+            ),
+        }
+        return [
+            self.env._(
+                "the %(total)s of the e-invoice, %(xml)s, differs from the invoice's, %(invoice)s",
+                total=label,
+                xml=formatLang(self.env, float(written[key]), currency_obj=self.currency_id),
+                invoice=formatLang(self.env, figure, currency_obj=self.currency_id),
+            )
+            for key, (figure, label) in expected.items()
+            if self.currency_id.compare_amounts(float(written.get(key, 0)), figure)
+        ]
+
+    def _cabinet_check_totals(self, xmls):
+        """Refuse to issue an e-invoice whose totals are not its invoice's: {invoice: xml}."""
+        differences = {}
+        for move, xml in xmls.items():
+            found = move.with_env(self.env)._cabinet_facturx_differences(xml)
+            if found:
+                differences[move] = found
+        if differences:
+            raise UserError(
+                self.env._("These e-invoices do not say what their invoices say:")
+                + "".join(
+                    f"\n- {move.name}: " + "; ".join(found) for move, found in differences.items()
+                )
+            )
 
     def _cabinet_check_facturx(self):
         """Refuse, with the list of what is missing, to issue invoices the rules reject."""
@@ -438,12 +669,18 @@ class AccountMove(models.Model):
         caller has run the checks already."""
         import facturx  # noqa: PLC0415 - needs stdnum's data files, restored at import
 
+        issued = self._cabinet_issued_facturx()
+        todo = self.filtered(lambda move: move not in issued)
+        if not todo:
+            return issued
         if not checked:
-            self._cabinet_check_facturx()
-        pdfs = self._cabinet_invoice_pdfs()
+            todo._cabinet_check_facturx()
+        xmls = {move: move._cabinet_facturx_xml() for move in todo}
+        todo._cabinet_check_totals(xmls)
+        pdfs = todo._cabinet_invoice_pdfs()
         vals_list = []
-        for move in self:
-            xml = move._cabinet_facturx_xml()
+        for move in todo:
+            xml = xmls[move]
             pdf = facturx.generate_from_binary(
                 pdfs[move], xml, flavor="factur-x",
                 level="en16931", check_xsd=True, lang=(move.partner_id.lang or "fr_FR")[:2],
@@ -452,11 +689,41 @@ class AccountMove(models.Model):
             vals_list += [
                 {"name": name, "raw": pdf, "mimetype": "application/pdf",
                  "res_model": "account.move", "res_id": move.id},
-                {"name": "factur-x.xml", "raw": xml, "mimetype": "application/xml",
+                {"name": FACTURX_XML, "raw": xml, "mimetype": "application/xml",
                  "res_model": "account.move", "res_id": move.id},
             ]  # fmt: skip
         attachments = self.env["ir.attachment"].create(vals_list)
-        return dict(zip(self, attachments[0::2], strict=True))
+        return {**issued, **dict(zip(todo, attachments[0::2], strict=True))}
+
+    def _cabinet_issued_facturx(self):
+        """{invoice: attachment of its Factur-X PDF} of those issued already: the first
+        issue is the e-invoice, kept and returned, never issued again."""
+        attachments = self.env["ir.attachment"].search(
+            [("res_model", "=", "account.move"), ("res_id", "in", self.ids),
+             ("name", "=", FACTURX_XML)], order="id"
+        )  # fmt: skip
+        xml_by_move = {}
+        for attachment in attachments:
+            xml_by_move.setdefault(attachment.res_id, attachment)
+        if not xml_by_move:
+            return {}
+        pdfs = self.env["ir.attachment"].search(
+            [("res_model", "=", "account.move"), ("res_id", "in", list(xml_by_move)),
+             ("mimetype", "=", "application/pdf")], order="id"
+        )  # fmt: skip
+        issued = {}
+        for move in self.filtered(lambda item: item.id in xml_by_move):
+            # The PDF made with the XML: the first one after it, of the same name.
+            pdf = pdfs.filtered(
+                lambda attachment, move=move: (
+                    attachment.res_id == move.id
+                    and attachment.id < xml_by_move[move.id].id
+                    and attachment.name == move._get_invoice_report_filename()
+                )
+            )[-1:]
+            if pdf:
+                issued[move] = pdf
+        return issued
 
     def _cabinet_invoice_pdfs(self):
         """{invoice: PDF bytes} of Odoo's invoice report, rendered once for all of them and
@@ -484,6 +751,9 @@ class AccountMove(models.Model):
         self.ensure_one()
         client = self.commercial_partner_id
         einvoice_format = client.einvoice_format if client.einvoice_agreed_on else "pdf_email"
+        if client._cabinet_is_individual():
+            # Individuals are in the e-reporting scope: never an e-invoice.
+            einvoice_format = "pdf_email"
         if einvoice_format == "chorus_pro":
             destination = "Chorus Pro " + (client.einvoice_service_code or client.siren or "")
         else:
@@ -508,25 +778,19 @@ class AccountMove(models.Model):
     @api.model
     def get_facturx(self, invoice_ids):
         """For integrators (XML-RPC): the Factur-X PDF and XML of posted invoices, issued
-        when not yet, as ``[{"id", "name", "filename", "pdf", "xml"}]`` (base64)."""
+        when not yet (once: fetching again returns the same documents and stores nothing),
+        as ``[{"id", "name", "filename", "pdf", "xml"}]`` (base64)."""
         moves = self.browse(invoice_ids)
         moves.check_access("read")
-        existing = self.env["ir.attachment"].search(
+        pdfs = moves._cabinet_issue_facturx()
+        xmls = self.env["ir.attachment"].search(
             [("res_model", "=", "account.move"), ("res_id", "in", moves.ids),
-             ("name", "=", "factur-x.xml")]
+             ("name", "=", FACTURX_XML)], order="id"
         )  # fmt: skip
-        done = set(existing.mapped("res_id"))
-        (moves.filtered(lambda move: move.id not in done))._cabinet_issue_facturx()
-        attachments = self.env["ir.attachment"].search(
-            [("res_model", "=", "account.move"), ("res_id", "in", moves.ids)], order="id desc"
-        )
         result = []
         for move in moves:
-            own = attachments.filtered(lambda attachment, move=move: attachment.res_id == move.id)
-            xml = own.filtered(lambda attachment: attachment.name == "factur-x.xml")[:1]
-            pdf = own.filtered(
-                lambda attachment, move=move: attachment.name == move._get_invoice_report_filename()
-            )[:1]
+            xml = xmls.filtered(lambda attachment, move=move: attachment.res_id == move.id)[:1]
+            pdf = pdfs[move]
             result.append({"id": move.id, "name": move.name, "filename": pdf.name,
                            "pdf": pdf.datas.decode(), "xml": xml.datas.decode()})  # fmt: skip
         return result
@@ -561,12 +825,23 @@ class AccountMove(models.Model):
         )  # fmt: skip
         if self.company_id.vat_on_debits and not localised_debits:
             mentions.append(self.env._("Option for the payment of VAT on debits."))
-        if self.invoice_date_due and self.move_type == "out_invoice":
-            mentions.append(
-                self.env._("Due date: %(date)s", date=format_date(self.env, self.invoice_date_due))
-            )
+        first_due, terms = self._cabinet_payment_terms()
+        if first_due and self.move_type == "out_invoice":
+            mentions.append(self.env._("Due date: %(date)s", date=format_date(self.env, first_due)))
+            if len(self.line_ids.filtered(lambda line: line.display_type == "payment_term")) > 1:
+                mentions.append(terms)
         notes = self._cabinet_facturx_notes()
+        if self.commercial_partner_id._cabinet_is_individual():
+            # No business-to-business mention for a consumer; an early payment discount, if
+            # any, still stated.
+            term = self.invoice_payment_term_id
+            return mentions + ([notes["AAB"]] if term.early_discount else [])
         return mentions + [notes["PMD"], notes["PMT"], notes["AAB"]]
+
+    def _cabinet_first_due_date(self):
+        """The first due date of the invoice's instalments (the one its e-invoice states)."""
+        self.ensure_one()
+        return self._cabinet_payment_terms()[0]
 
     def _cabinet_operation_nature(self):
         return {
@@ -578,11 +853,8 @@ class AccountMove(models.Model):
     def action_cabinet_download_facturx(self):
         """Issue this invoice as Factur-X (once) and download it."""
         self.ensure_one()
-        [document] = self.get_facturx(self.ids)
-        attachment = self.env["ir.attachment"].search(
-            [("res_model", "=", "account.move"), ("res_id", "=", self.id),
-             ("name", "=", document["filename"])], order="id desc", limit=1,
-        )  # fmt: skip
+        self.check_access("read")
+        attachment = self._cabinet_issue_facturx()[self]
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{attachment.id}?download=true",

@@ -6,6 +6,8 @@ EINVOICE_FORMATS = [
     ("facturx_email", "Factur-X by email"),
     ("chorus_pro", "Chorus Pro (public bodies)"),
 ]
+# The formats of the French e-invoicing (B2B and public bodies), never for individuals.
+EINVOICING_FORMATS = ("facturx_email", "chorus_pro")
 
 
 class ResPartner(models.Model):
@@ -49,6 +51,46 @@ class ResPartner(models.Model):
     einvoice_agreed_on = fields.Date(
         string="Format agreed on", help="The day the client agreed to receive this format."
     )
+    einvoice_scope = fields.Selection(
+        [("einvoicing", "E-invoicing (French business)"),
+         ("ereporting", "E-reporting (individual or abroad)")],
+        string="French e-invoicing scope",
+        compute="_compute_einvoice_scope",
+        help="Invoices to French businesses and public bodies are e-invoices (Factur-X, "
+        "Chorus Pro); those to individuals and to clients abroad are in the e-reporting scope: "
+        "they go as a PDF and their figures are reported to the tax administration.",
+    )  # fmt: skip
+
+    def _cabinet_is_individual(self):
+        """A private individual: a person (not a company) without a SIREN (a sole trader
+        with a SIREN is a business)."""
+        self.ensure_one()
+        client = self.commercial_partner_id
+        return not client.is_company and not client.siren
+
+    @api.depends("is_company", "siren", "country_id", "parent_id")
+    def _compute_einvoice_scope(self):
+        for partner in self:
+            client = partner.commercial_partner_id
+            french = (client.country_id.code or "FR") == "FR"
+            partner.einvoice_scope = (
+                "ereporting" if partner._cabinet_is_individual() or not french else "einvoicing"
+            )
+
+    @api.constrains("einvoice_format", "is_company", "company_registry", "parent_id")
+    def _check_einvoice_individual(self):
+        for partner in self:
+            client = partner.commercial_partner_id
+            formats = {partner.einvoice_format, client.einvoice_format}
+            if formats & set(EINVOICING_FORMATS) and partner._cabinet_is_individual():
+                raise ValidationError(
+                    self.env._(
+                        "%(client)s is a private individual: its invoices are not e-invoices "
+                        "(they are in the e-reporting scope) and go as a PDF by email. Factur-X "
+                        "and Chorus Pro are for businesses with a SIREN and public bodies.",
+                        client=client.display_name,
+                    )
+                )
 
     @api.constrains("einvoice_format", "einvoice_agreed_on")
     def _check_einvoice_agreement(self):

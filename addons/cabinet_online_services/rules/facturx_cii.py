@@ -8,6 +8,7 @@ notes of the B2B payment mentions of Code de commerce L441-9: recovery indemnity
 penalties (PMD) and discount or its absence (AAB).
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -29,6 +30,18 @@ SIREN_SCHEME = "0002"
 SIREN_ADDRESS_SCHEME = "0225"
 EMAIL_SCHEME = "EM"
 CENT = Decimal("0.01")
+# Unit prices carry at most 4 decimals (the French rules allow 6 for BT-146, EN 16931 needs
+# no more), quantities at most 4 (BR-FR-DEC-02).
+PRICE_DECIMALS = 4
+# The characters XML 1.0 cannot carry (control characters but tab and line breaks,
+# surrogates and the two non-characters U+FFFE, U+FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# The subject code (UNTDID 4451) of a free note: general information.
+GENERAL_NOTE = "AAI"
+# The French processing-type note (BR-FR-31) that marks a consumer invoice, in the
+# e-reporting scope rather than e-invoicing.
+PROCESSING_NOTE = "BAR"
+CONSUMER = "B2C"
 
 
 def amount(value):
@@ -36,9 +49,23 @@ def amount(value):
 
 
 def price(value):
-    """A unit price as written: its own decimals, at least two (40.00, 12.345)."""
-    value = Decimal(str(value)).normalize()
+    """A unit price as written: its own decimals, at least two, at most four (40.00,
+    12.345, 0.0833)."""
+    value = Decimal(str(value)).quantize(Decimal(1).scaleb(-PRICE_DECIMALS), ROUND_HALF_UP)
+    value = value.normalize()
     return f"{value.quantize(CENT) if value.as_tuple().exponent > -2 else value:f}"
+
+
+def quantity(value):
+    """A quantity as written: at most four decimals, no trailing zeros (1, 0.5, 2.3333)."""
+    value = Decimal(str(value)).quantize(Decimal(1).scaleb(-PRICE_DECIMALS), ROUND_HALF_UP)
+    return f"{value.normalize():f}" if value else "0"
+
+
+def clean_text(text):
+    """``text`` without the characters XML cannot carry (a control character typed or
+    pasted in a label), which lxml would refuse."""
+    return _NOT_XML.sub("", text)
 
 
 @dataclass
@@ -69,6 +96,10 @@ class Tax:
 
 @dataclass
 class Line:
+    """An invoice line: ``unit_price`` is its net price (BT-146), ``gross_price`` its price
+    before the discount (BT-148, None without a discount) and ``net_amount`` its net amount
+    (BT-131) as the invoice states it; quantity times net price when not given."""
+
     name: str
     quantity: Decimal
     unit_price: Decimal
@@ -76,10 +107,49 @@ class Line:
     unit_code: str = "C62"
     description: str = ""
     gross_price: Decimal | None = None
+    net_amount: Decimal | None = None
 
     @property
     def total(self):
+        if self.net_amount is not None:
+            return amount(self.net_amount)
         return amount(Decimal(str(self.quantity)) * Decimal(str(self.unit_price)))
+
+
+@dataclass
+class AllowanceCharge:
+    """A document-level allowance (BG-20) or charge (BG-21, ``charge`` True), without tax,
+    in a VAT category."""
+
+    amount: Decimal
+    tax: Tax
+    reason: str = ""
+    reason_code: str = ""
+    charge: bool = False
+
+
+@dataclass
+class TaxSubtotal:
+    """A VAT breakdown entry (BG-23): the taxable amount and the VAT of a category, as the
+    invoice states them."""
+
+    tax: Tax
+    basis: Decimal
+    amount: Decimal
+
+
+@dataclass
+class Totals:
+    """The document totals (BG-22)."""
+
+    line_total: Decimal
+    allowance_total: Decimal
+    charge_total: Decimal
+    tax_basis_total: Decimal
+    tax_total: Decimal
+    grand_total: Decimal
+    prepaid: Decimal
+    due: Decimal
 
 
 @dataclass
@@ -114,33 +184,56 @@ class Invoice:
     # payment (services by default), "" to leave it out.
     vat_point_code: str = ""
     notes: dict = field(default_factory=dict)
+    # Document-level allowances and charges (BG-20, BG-21).
+    allowances_charges: list = field(default_factory=list)
+    # The VAT breakdown as the invoice states it ([TaxSubtotal]); None: computed from the
+    # lines (each category's VAT rounded once).
+    vat_breakdown: list | None = None
 
 
-def tax_breakdown(lines):
-    """{(category, rate, reason, code): basis} of the lines, in order of appearance."""
-    breakdown = {}
-    for line in lines:
-        tax = line.tax
-        key = (tax.category, Decimal(str(tax.rate)), tax.exemption_reason, tax.exemption_code)
-        breakdown[key] = breakdown.get(key, Decimal(0)) + line.total
-    return breakdown
+def _key(tax):
+    return (tax.category, Decimal(str(tax.rate)), tax.exemption_reason, tax.exemption_code)
+
+
+def tax_breakdown(invoice):
+    """The VAT breakdown of ``invoice``: its own when given, else the taxable amount of
+    each category (lines, less allowances, plus charges) and its VAT rounded once, in order
+    of appearance."""
+    if invoice.vat_breakdown is not None:
+        return list(invoice.vat_breakdown)
+    bases = {}
+    for tax, basis in [(line.tax, line.total) for line in invoice.lines] + [
+        (item.tax, amount(item.amount) if item.charge else -amount(item.amount))
+        for item in invoice.allowances_charges
+    ]:
+        entry = bases.setdefault(_key(tax), [tax, Decimal(0)])
+        entry[1] += basis
+    return [
+        TaxSubtotal(tax, basis, amount(basis * Decimal(str(tax.rate)) / 100))
+        for tax, basis in bases.values()
+    ]
 
 
 def totals(invoice):
-    """(line total, tax total, grand total, due) with the VAT computed per category."""
-    breakdown = tax_breakdown(invoice.lines)
+    """The document totals of ``invoice`` from its lines, allowances and charges and VAT
+    breakdown."""
     line_total = sum((line.total for line in invoice.lines), Decimal(0))
-    tax_total = sum((amount(basis * rate / 100) for (_c, rate, _r, _e), basis
-                     in breakdown.items()), Decimal(0))  # fmt: skip
-    grand_total = line_total + tax_total
-    return line_total, tax_total, grand_total, grand_total - amount(invoice.prepaid_amount)
+    allowances = sum((amount(item.amount) for item in invoice.allowances_charges
+                      if not item.charge), Decimal(0))  # fmt: skip
+    charges = sum((amount(item.amount) for item in invoice.allowances_charges
+                   if item.charge), Decimal(0))  # fmt: skip
+    tax_total = sum((amount(entry.amount) for entry in tax_breakdown(invoice)), Decimal(0))
+    basis = line_total - allowances + charges
+    prepaid = amount(invoice.prepaid_amount)
+    return Totals(line_total, allowances, charges, basis, tax_total, basis + tax_total,
+                  prepaid, basis + tax_total - prepaid)  # fmt: skip
 
 
 def _sub(parent, tag, text=None, **attrib):
     prefix, name = tag.split(":")
     element = etree.SubElement(parent, f"{{{NSMAP[prefix]}}}{name}", attrib)
     if text is not None:
-        element.text = str(text)
+        element.text = clean_text(str(text))
     return element
 
 
@@ -226,19 +319,23 @@ def _line_item(transaction, index, line):
         _sub(product, "ram:Description", line.description)
     agreement = _sub(item, "ram:SpecifiedLineTradeAgreement")
     net_price = Decimal(str(line.unit_price))
+    billed = Decimal(str(line.quantity))
+    # Prices are never negative (BR-27, BR-28): a line typed with a negative price (a
+    # discount line) is written as a negative quantity at a positive price.
+    sign = -1 if net_price < 0 else 1
     if line.gross_price is not None and Decimal(str(line.gross_price)) != net_price:
         # A discounted line: its price before the discount (BT-148) and the discount (BT-147).
         gross_price = Decimal(str(line.gross_price))
         gross = _sub(agreement, "ram:GrossPriceProductTradePrice")
-        _sub(gross, "ram:ChargeAmount", price(gross_price))
+        _sub(gross, "ram:ChargeAmount", price(sign * gross_price))
         allowance = _sub(gross, "ram:AppliedTradeAllowanceCharge")
         _sub(_sub(allowance, "ram:ChargeIndicator"), "udt:Indicator", "false")
-        _sub(allowance, "ram:ActualAmount", price(gross_price - net_price))
+        _sub(allowance, "ram:ActualAmount",
+             price(sign * gross_price - Decimal(price(sign * net_price))))  # fmt: skip
     net = _sub(agreement, "ram:NetPriceProductTradePrice")
-    _sub(net, "ram:ChargeAmount", price(net_price))
+    _sub(net, "ram:ChargeAmount", price(sign * net_price))
     delivery = _sub(item, "ram:SpecifiedLineTradeDelivery")
-    _sub(delivery, "ram:BilledQuantity", f"{Decimal(str(line.quantity)):f}",
-         unitCode=line.unit_code)  # fmt: skip
+    _sub(delivery, "ram:BilledQuantity", quantity(sign * billed), unitCode=line.unit_code)
     settlement = _sub(item, "ram:SpecifiedLineTradeSettlement")
     _tax(settlement, line.tax)
     summation = _sub(settlement, "ram:SpecifiedTradeSettlementLineMonetarySummation")
@@ -288,6 +385,21 @@ def _payment_means(settlement, invoice):
             _sub(institution, "ram:BICID", invoice.payee_bic)
 
 
+def _allowance_charge(settlement, item):
+    element = _sub(settlement, "ram:SpecifiedTradeAllowanceCharge")
+    _sub(_sub(element, "ram:ChargeIndicator"), "udt:Indicator", "true" if item.charge else "false")
+    _sub(element, "ram:ActualAmount", amount(item.amount))
+    if item.reason_code:
+        _sub(element, "ram:ReasonCode", item.reason_code)
+    if item.reason:
+        _sub(element, "ram:Reason", item.reason)
+    category = _sub(element, "ram:CategoryTradeTax")
+    _sub(category, "ram:TypeCode", "VAT")
+    _sub(category, "ram:CategoryCode", item.tax.category)
+    if item.tax.category != "O":
+        _sub(category, "ram:RateApplicablePercent", _rate_text(item.tax.rate))
+
+
 def _settlement(transaction, invoice):
     settlement = _sub(transaction, "ram:ApplicableHeaderTradeSettlement")
     if invoice.creditor_id:
@@ -296,10 +408,12 @@ def _settlement(transaction, invoice):
         _sub(settlement, "ram:PaymentReference", invoice.payment_reference)
     _sub(settlement, "ram:InvoiceCurrencyCode", invoice.currency)
     _payment_means(settlement, invoice)
-    for (category, rate, reason, code), basis in tax_breakdown(invoice.lines).items():
-        _tax(settlement, Tax(category, rate, reason, code), basis=amount(basis),
-             calculated=amount(basis * rate / 100),
-             vat_point_code=invoice.vat_point_code if category == "S" else "")  # fmt: skip
+    for entry in tax_breakdown(invoice):
+        point = invoice.vat_point_code if entry.tax.category == "S" else ""
+        _tax(settlement, entry.tax, basis=amount(entry.basis), calculated=amount(entry.amount),
+             vat_point_code=point)  # fmt: skip
+    for item in invoice.allowances_charges:
+        _allowance_charge(settlement, item)
     if invoice.payment_terms or invoice.due_date or invoice.mandate_reference:
         terms = _sub(settlement, "ram:SpecifiedTradePaymentTerms")
         if invoice.payment_terms:
@@ -308,15 +422,18 @@ def _settlement(transaction, invoice):
             _date(terms, "ram:DueDateDateTime", invoice.due_date)
         if invoice.mandate_reference:
             _sub(terms, "ram:DirectDebitMandateID", invoice.mandate_reference)
-    line_total, tax_total, grand_total, due = totals(invoice)
+    total = totals(invoice)
     summation = _sub(settlement, "ram:SpecifiedTradeSettlementHeaderMonetarySummation")
-    _sub(summation, "ram:LineTotalAmount", line_total)
-    _sub(summation, "ram:TaxBasisTotalAmount", line_total)
-    _sub(summation, "ram:TaxTotalAmount", tax_total, currencyID=invoice.currency)
-    _sub(summation, "ram:GrandTotalAmount", grand_total)
-    if invoice.prepaid_amount:
-        _sub(summation, "ram:TotalPrepaidAmount", amount(invoice.prepaid_amount))
-    _sub(summation, "ram:DuePayableAmount", due)
+    _sub(summation, "ram:LineTotalAmount", total.line_total)
+    if invoice.allowances_charges:
+        _sub(summation, "ram:ChargeTotalAmount", total.charge_total)
+        _sub(summation, "ram:AllowanceTotalAmount", total.allowance_total)
+    _sub(summation, "ram:TaxBasisTotalAmount", total.tax_basis_total)
+    _sub(summation, "ram:TaxTotalAmount", total.tax_total, currencyID=invoice.currency)
+    _sub(summation, "ram:GrandTotalAmount", total.grand_total)
+    if total.prepaid:
+        _sub(summation, "ram:TotalPrepaidAmount", total.prepaid)
+    _sub(summation, "ram:DuePayableAmount", total.due)
     if invoice.preceding_invoice:
         preceding = _sub(settlement, "ram:InvoiceReferencedDocument")
         _sub(preceding, "ram:IssuerAssignedID", invoice.preceding_invoice)
@@ -336,3 +453,18 @@ def build_cii(invoice):
     _agreement_and_delivery(transaction, invoice)
     _settlement(transaction, invoice)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def written_totals(xml):
+    """{"line_total", "tax_basis_total", "tax_total", "grand_total", "prepaid", "due"} as
+    written in a CII XML (bytes), to compare with the invoice it was built from."""
+    root = etree.fromstring(xml)
+    summation = root.find(
+        f".//{{{RAM}}}ApplicableHeaderTradeSettlement"
+        f"/{{{RAM}}}SpecifiedTradeSettlementHeaderMonetarySummation"
+    )
+    tags = {"line_total": "LineTotalAmount", "tax_basis_total": "TaxBasisTotalAmount",
+            "tax_total": "TaxTotalAmount",
+            "grand_total": "GrandTotalAmount", "prepaid": "TotalPrepaidAmount",
+            "due": "DuePayableAmount"}  # fmt: skip
+    return {key: Decimal(summation.findtext(f"{{{RAM}}}{tag}") or 0) for key, tag in tags.items()}

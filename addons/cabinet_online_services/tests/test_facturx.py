@@ -235,7 +235,7 @@ class TestFacturX(OnlineServicesCase):
             "<ram:ExemptionReasonCode>VATEX-FR-CGI261-4</ram:ExemptionReasonCode>",
             "<ram:ExemptionReason>Exonération de TVA, article 261-4-4° a du CGI</ram:Exemption",
             "<ram:Name>Guide fiscal annuel</ram:Name>",
-            "<ram:IssuerAssignedID>BC-2026-118</ram:IssuerAssignedID>",
+            "<ram:BuyerReference>BC-2026-118</ram:BuyerReference>",
             "<ram:ID>S1</ram:ID>",
             f"<ram:GrandTotalAmount>{invoice.amount_total:.2f}</ram:GrandTotalAmount>",
         ):
