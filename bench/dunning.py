@@ -47,7 +47,16 @@ def parse_args(argv):
 def ensure_credit_control(registry_cls, database, api, superuser):
     with registry_cls(database).cursor() as cr:
         env = api.Environment(cr, superuser, {})
-        module = env["ir.module.module"].search([("name", "=", "account_credit_control")])
+        Module = env["ir.module.module"]
+        module = Module.search([("name", "=", "account_credit_control")])
+        if not module:
+            Module.update_list()
+            module = Module.search([("name", "=", "account_credit_control")])
+        if not module:
+            sys.exit(
+                "OCA account_credit_control is not available to Odoo: "
+                "pip install 'odoo-addon-account-credit-control==19.0.*'"
+            )
         if module.state != "installed":
             module.button_immediate_install()
 

@@ -351,7 +351,7 @@ class CabinetDunningRun(models.Model):
         """Late interest and recovery indemnity of a professional client's reminded invoices
         (Code de commerce L441-10, D441-5); none for a private individual. Interest runs on
         what is due and on what was paid late, up to each payment's date."""
-        if not client.is_company:
+        if client._is_private_individual():
             return Decimal(0), Decimal(0)
         fixed_rate = policy.interest_rate or None
         interest = Decimal(0)

@@ -184,6 +184,14 @@ class ResPartner(models.Model):
         for partner in self:
             partner.dunning_litigation_id = by_partner.get(partner, files.browse())
 
+    def _is_private_individual(self):
+        """A private individual: a person (not a company) without a SIREN; a sole trader with
+        a SIREN is a business. Individuals owe no commercial-code penalty and receive no
+        e-invoice."""
+        self.ensure_one()
+        client = self.commercial_partner_id
+        return not client.is_company and not client.siren
+
     @api.depends("company_registry", "country_id")
     def _compute_siren(self):
         for partner in self:

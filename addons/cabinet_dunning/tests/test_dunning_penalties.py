@@ -17,6 +17,19 @@ class TestDunningPenalties(DunningRunCase):
         self.assertEqual(reminder.interest_amount, 0)
         self.assertEqual(reminder.indemnity_amount, 0)
 
+    def test_a_sole_trader_with_a_siren_is_a_professional(self):
+        trader = self.env["res.partner"].create(
+            {
+                "name": "Marc Artisan",
+                "company_registry": "552032534",
+                "country_id": self.env.ref("base.fr").id,
+            }
+        )
+        self._invoice(300, 20, partner=trader)
+        reminder = self._run(partner=trader)
+        self.assertGreater(reminder.interest_amount, 0)
+        self.assertEqual(reminder.indemnity_amount, 40)
+
     def test_interest_runs_on_the_residual_and_on_what_was_paid_late(self):
         invoice = self._invoice(1000, 30)
         self._pay(invoice, 400, day=TODAY - timedelta(days=15))

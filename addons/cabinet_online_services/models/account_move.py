@@ -244,7 +244,7 @@ class AccountMove(models.Model):
             )  # fmt: skip
         else:
             discount = env._("No discount for early payment.")
-        if self.commercial_partner_id._cabinet_is_individual():
+        if self.commercial_partner_id._is_private_individual():
             # A consumer owes neither the B2B indemnity nor the B2B penalties: the French
             # rules still want both notes, which say so; the invoice is marked B2C.
             return {
@@ -751,7 +751,7 @@ class AccountMove(models.Model):
         self.ensure_one()
         client = self.commercial_partner_id
         einvoice_format = client.einvoice_format if client.einvoice_agreed_on else "pdf_email"
-        if client._cabinet_is_individual():
+        if client._is_private_individual():
             # Individuals are in the e-reporting scope: never an e-invoice.
             einvoice_format = "pdf_email"
         if einvoice_format == "chorus_pro":
@@ -831,7 +831,7 @@ class AccountMove(models.Model):
             if len(self.line_ids.filtered(lambda line: line.display_type == "payment_term")) > 1:
                 mentions.append(terms)
         notes = self._cabinet_facturx_notes()
-        if self.commercial_partner_id._cabinet_is_individual():
+        if self.commercial_partner_id._is_private_individual():
             # No business-to-business mention for a consumer; an early payment discount, if
             # any, still stated.
             term = self.invoice_payment_term_id

@@ -61,20 +61,13 @@ class ResPartner(models.Model):
         "they go as a PDF and their figures are reported to the tax administration.",
     )  # fmt: skip
 
-    def _cabinet_is_individual(self):
-        """A private individual: a person (not a company) without a SIREN (a sole trader
-        with a SIREN is a business)."""
-        self.ensure_one()
-        client = self.commercial_partner_id
-        return not client.is_company and not client.siren
-
     @api.depends("is_company", "siren", "country_id", "parent_id")
     def _compute_einvoice_scope(self):
         for partner in self:
             client = partner.commercial_partner_id
             french = (client.country_id.code or "FR") == "FR"
             partner.einvoice_scope = (
-                "ereporting" if partner._cabinet_is_individual() or not french else "einvoicing"
+                "ereporting" if partner._is_private_individual() or not french else "einvoicing"
             )
 
     @api.constrains("einvoice_format", "is_company", "company_registry", "parent_id")
@@ -82,7 +75,7 @@ class ResPartner(models.Model):
         for partner in self:
             client = partner.commercial_partner_id
             formats = {partner.einvoice_format, client.einvoice_format}
-            if formats & set(EINVOICING_FORMATS) and partner._cabinet_is_individual():
+            if formats & set(EINVOICING_FORMATS) and partner._is_private_individual():
                 raise ValidationError(
                     self.env._(
                         "%(client)s is a private individual: its invoices are not e-invoices "
