@@ -179,13 +179,15 @@ class CabinetDunningLine(models.Model):
         return moves.ids
 
     def _prepare_penalty_invoice_vals(self):
+        """The penalty invoice, its labels in the client's language."""
         self.ensure_one()
+        client_env = self.with_context(lang=self.partner_id.lang or self.env.lang).env
         invoices = ", ".join(self.move_line_ids.move_id.mapped("name"))
         lines = []
         if self.interest_amount:
             lines.append(
                 (0, 0, {
-                    "name": self.env._(
+                    "name": client_env._(
                         "Late interest (Code de commerce L441-10) on %(invoices)s",
                         invoices=invoices,
                     ),
@@ -197,7 +199,7 @@ class CabinetDunningLine(models.Model):
         if self.indemnity_amount:
             lines.append(
                 (0, 0, {
-                    "name": self.env._(
+                    "name": client_env._(
                         "Fixed recovery indemnity (Code de commerce D441-5) on %(invoices)s",
                         invoices=invoices,
                     ),

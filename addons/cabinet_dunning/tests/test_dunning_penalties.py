@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 
+from odoo.exceptions import UserError
 from odoo.tests import freeze_time, tagged
 
 from .test_dunning_run import TODAY, DunningRunCase
@@ -154,3 +155,23 @@ class TestDunningInFrench(DunningRunCase):
         self.assertIn("courrier à imprimer et poster pour", log.body)
         self.assertIn("350,00", log.body)
         self.assertEqual(log.author_id, self.env.company.partner_id, "signed by the firm")
+
+
+@tagged("post_install", "-at_install")
+class TestPenaltyInvoice(DunningRunCase):
+    def test_penalties_are_invoiced_once_outside_vat_in_the_client_s_language(self):
+        self.client.lang = "fr_FR"
+        self._invoice(1000, 40)
+        reminder = self._run(send=True)
+        self.assertEqual(reminder.state, "done")
+        [move_id] = reminder.with_user(self.accountant).action_invoice_penalties()
+        penalty = self.env["account.move"].browse(move_id)
+        self.assertEqual(penalty.partner_id, self.client)
+        self.assertAlmostEqual(penalty.amount_total, reminder.interest_amount + 40)
+        self.assertFalse(penalty.invoice_line_ids.tax_ids)
+        self.assertIn(
+            "Pénalités de retard (Code de commerce, L441-10)", penalty.invoice_line_ids[0].name
+        )
+        self.assertEqual(reminder.penalty_move_id, penalty)
+        with self.assertRaisesRegex(UserError, "not invoiced yet"):
+            reminder.action_invoice_penalties()
