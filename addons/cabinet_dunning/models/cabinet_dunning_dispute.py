@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class CabinetDunningDispute(models.Model):
@@ -14,7 +15,9 @@ class CabinetDunningDispute(models.Model):
         "account.move", string="Invoice", required=True, index=True, ondelete="cascade",
         domain="[('move_type', 'in', ('out_invoice', 'out_refund'))]",
     )  # fmt: skip
-    partner_id = fields.Many2one(related="move_id.commercial_partner_id", store=True, index=True)
+    partner_id = fields.Many2one(
+        related="move_id.commercial_partner_id", string="Client", store=True, index=True
+    )
     company_id = fields.Many2one(related="move_id.company_id", store=True)
     currency_id = fields.Many2one(related="move_id.currency_id")
     reason = fields.Text(required=True, tracking=True)
@@ -26,12 +29,33 @@ class CabinetDunningDispute(models.Model):
         tracking=True, index=True, readonly=True,
     )  # fmt: skip
 
-    _amount_positive = models.Constraint(
-        "CHECK(amount IS NULL OR amount >= 0)", "The amount disputed cannot be negative."
-    )
     _one_open_dispute_per_invoice = models.UniqueIndex(
         "(move_id) WHERE state = 'open'", "An invoice has one open dispute at a time."
     )
+
+    @api.depends("move_id")
+    def _compute_display_name(self):
+        for dispute in self:
+            dispute.display_name = self.env._(
+                "Dispute on %(invoice)s", invoice=dispute.move_id.name or ""
+            )
+
+    @api.constrains("amount", "move_id", "state")
+    def _check_amount_and_one_open(self):
+        if any(dispute.amount < 0 for dispute in self):
+            raise ValidationError(self.env._("The amount disputed cannot be negative."))
+        open_disputes = self.filtered(lambda dispute: dispute.state == "open")
+        others = self.search_count(
+            [("move_id", "in", open_disputes.move_id.ids), ("state", "=", "open"),
+             ("id", "not in", open_disputes.ids)]
+        )  # fmt: skip
+        if others or len(open_disputes.move_id) < len(open_disputes):
+            raise ValidationError(
+                self.env._(
+                    "%(invoices)s already has an open dispute: add to it, or resolve it first.",
+                    invoices=", ".join(open_disputes.move_id.mapped("name")),
+                )
+            )
 
     def action_resolve(self):
         self.check_access("write")

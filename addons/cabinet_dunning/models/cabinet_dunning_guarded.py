@@ -1,6 +1,8 @@
 from odoo import api, models
 from odoo.exceptions import UserError
 
+ALL = "__all__"
+
 
 class CabinetDunningGuarded(models.AbstractModel):
     """Fields that change only through their actions: states, amounts, client, level.
@@ -12,6 +14,7 @@ class CabinetDunningGuarded(models.AbstractModel):
     _name = "cabinet.dunning.guarded"
     _description = "Fields changed only by their actions"
 
+    # The guarded fields' names, or ALL: no field is written directly.
     _guarded_fields = ()
 
     @api.model_create_multi
@@ -26,12 +29,13 @@ class CabinetDunningGuarded(models.AbstractModel):
     def _check_guarded_fields(self, field_names):
         if self.env.su:
             return
-        guarded = [name for name in self._guarded_fields if name in field_names]
+        names = self._fields if self._guarded_fields == ALL else self._guarded_fields
+        guarded = [name for name in names if name in field_names]
         if guarded:
             raise UserError(
                 self.env._(
-                    "%(fields)s: on a record of %(record)s, these fields change only through "
-                    "its buttons, never directly.",
+                    "Only the buttons of a record of %(record)s change it, never a direct "
+                    "change: %(fields)s.",
                     fields=", ".join(
                         self._fields[name]._description_string(self.env) for name in guarded
                     ),

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..rules import dunning_levels, dunning_selection
+from .cabinet_dunning_guarded import ALL
 from .cabinet_dunning_level import CHANNELS
 
 # Reminders rendered and sent per committed chunk by the sending cron.
@@ -35,6 +36,9 @@ class CabinetDunningLine(models.Model):
 
     _name = "cabinet.dunning.line"
     _description = "Reminder"
+    _inherit = ["cabinet.dunning.guarded"]
+    # A reminder is written by its run and its buttons only.
+    _guarded_fields = ALL
     _order = "run_id desc, state, partner_id"
     _rec_name = "partner_id"
 

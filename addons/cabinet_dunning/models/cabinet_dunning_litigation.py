@@ -97,6 +97,20 @@ class CabinetDunningLitigation(models.Model):
         for litigation in self:
             litigation.amount_residual = sum(litigation.move_line_ids.mapped("amount_residual"))
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_open(self):
+        """An open file blocks its client's reminders: it is closed (recovered or written
+        off), never deleted."""
+        open_files = self.filtered(lambda litigation: litigation.state in OPEN_LITIGATION_STATES)
+        if open_files:
+            raise UserError(
+                self.env._(
+                    "%(files)s is open: close it (recovered or written off) instead of deleting "
+                    "it, so that its client's reminders can resume.",
+                    files=", ".join(open_files.mapped("name")),
+                )
+            )
+
     def _check_state(self, allowed, action):
         wrong = self.filtered(lambda litigation: litigation.state not in allowed)
         if wrong:
@@ -205,7 +219,7 @@ class CabinetDunningLitigation(models.Model):
                     "user_id": (responsible or line.user_id).id,
                 }
             )
-        files = self.create(new_vals)
+        files = self.with_context(mail_create_nolog=True).create(new_vals)
         todo = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id(self._name)
         activity_vals = []

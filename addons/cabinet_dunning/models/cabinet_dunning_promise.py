@@ -36,9 +36,13 @@ class CabinetDunningPromise(models.Model):
         default="open", required=True, index=True, readonly=True,
     )  # fmt: skip
 
-    _amount_positive = models.Constraint(
-        "CHECK(amount > 0)", "The amount promised must be positive."
-    )
+    @api.constrains("amount", "move_ids")
+    def _check_amount_and_invoices(self):
+        for promise in self:
+            if promise.amount <= 0:
+                raise ValidationError(self.env._("The amount promised must be positive."))
+            if not promise.move_ids:
+                raise ValidationError(self.env._("Say which invoices the client promises to pay."))
 
     @api.constrains("promise_date")
     def _check_promise_date(self):
@@ -64,7 +68,7 @@ class CabinetDunningPromise(models.Model):
             if foreign:
                 raise ValidationError(
                     self.env._(
-                        "%(invoices)s do not belong to %(client)s in %(company)s: a promise to "
+                        "Not an invoice of %(client)s in %(company)s: %(invoices)s. A promise to "
                         "pay covers invoices of its own client.",
                         invoices=", ".join(foreign.mapped("name")),
                         client=promise.partner_id.display_name,

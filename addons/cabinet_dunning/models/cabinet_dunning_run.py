@@ -35,14 +35,16 @@ class CabinetDunningRun(models.Model):
     queued_count = fields.Integer(string="Queued for sending", compute="_compute_counts")
     proposed_count = fields.Integer(string="To validate", compute="_compute_counts")
     skipped_count = fields.Integer(string="Not reminded", compute="_compute_counts")
+    cancelled_count = fields.Integer(string="Cancelled", compute="_compute_counts")
     warning = fields.Text(readonly=True)
 
     @api.depends("run_date", "company_id")
     def _compute_name(self):
         for run in self:
-            run.name = self.env._(
+            lang_env = run.with_context(lang=run.company_id.partner_id.lang or self.env.lang).env
+            run.name = lang_env._(
                 "Dunning of %(date)s (%(company)s)",
-                date=run.run_date,
+                date=format_date(lang_env, run.run_date),
                 company=run.company_id.name,
             )
 
@@ -58,6 +60,7 @@ class CabinetDunningRun(models.Model):
             run.queued_count = counts[run.id, "queued"]
             run.proposed_count = counts[run.id, "proposed"]
             run.skipped_count = counts[run.id, "skipped"]
+            run.cancelled_count = counts[run.id, "cancelled"]
 
     # ------------------------------------------------------------------------------------
     # Entry points: cron, button, XML-RPC
@@ -78,13 +81,17 @@ class CabinetDunningRun(models.Model):
         levels), which nobody writes directly.
         """
         self.check_access("read")
-        run = self.sudo().create(
-            {
-                "run_date": run_date or fields.Date.context_today(self),
-                "partner_ids": [(6, 0, partner_ids or [])],
-                "user_id": self.env.user.id,
-                "company_id": self.env.company.id,
-            }
+        run = (
+            self.sudo()
+            .with_context(mail_create_nolog=True)
+            .create(
+                {
+                    "run_date": run_date or fields.Date.context_today(self),
+                    "partner_ids": [(6, 0, partner_ids or [])],
+                    "user_id": self.env.user.id,
+                    "company_id": self.env.company.id,
+                }
+            )
         )
         run._compute_reminders()
         return run.id
@@ -198,6 +205,7 @@ class CabinetDunningRun(models.Model):
         clients = self.env["res.partner"].concat(*by_client).with_company(self.company_id)
         policies = {client: client.effective_dunning_policy_id for client in clients}
         penalties = self._penalty_context(lines)
+        collector = self._collector()
         vals_list = []
         for client in clients:
             client_lines = by_client[client]
@@ -209,7 +217,9 @@ class CabinetDunningRun(models.Model):
                 continue
             decision = self._decide(client, client_lines, policy, excluded, pending)
             vals_list.append(
-                self._prepare_line_vals(client, client_lines, policy, decision, penalties)
+                self._prepare_line_vals(
+                    client, client_lines, policy, decision, penalties, collector
+                )
             )
         reminders = self.env["cabinet.dunning.line"].create(vals_list)
         reminders.filtered(
@@ -219,14 +229,33 @@ class CabinetDunningRun(models.Model):
         return reminders
 
     def _lock_company(self):
+        # A concurrent run's serialization failure is retried by Odoo: not an error to log.
         self.env.cr.execute(
             SQL(
                 "UPDATE res_company SET dunning_run_date = %s WHERE id = %s",
                 self.run_date,
                 self.company_id.id,
-            )
+            ),
+            log_exceptions=False,
         )
         self.company_id.invalidate_recordset(["dunning_run_date"])
+
+    def _collector(self):
+        """Who acts for a client without account manager nor responsible: whoever ran the
+        run, or, for the cron (OdooBot), the company's first dunning administrator."""
+        if not self.user_id._is_superuser() and self.user_id.active:
+            return self.user_id
+        managers = self.env.ref("cabinet_dunning.group_dunning_manager").sudo().all_user_ids
+        return (
+            managers.filtered(
+                lambda user: (
+                    not user.share
+                    and not user._is_superuser()
+                    and self.company_id in user.company_ids
+                )
+            ).sorted("id")[:1]
+            or self.user_id
+        )
 
     def _pending_clients(self):
         """The clients of the company with a reminder proposed or queued: never a second."""
@@ -303,18 +332,19 @@ class CabinetDunningRun(models.Model):
             "missing_rate": late_payment.missing_rate(self.run_date, rates),
         }
 
-    def _prepare_line_vals(self, client, client_lines, policy, decision, penalties):
+    def _prepare_line_vals(self, client, client_lines, policy, decision, penalties, collector):
         responsible = (
             decision.level
             and decision.level.actor == "responsible"
             and client.dunning_responsible_id
         )
+        actor = responsible or client.user_id or client.dunning_responsible_id or collector
         vals = {
             "run_id": self.id,
             "partner_id": client.id,
             "policy_id": policy.id,
             "company_id": self.company_id.id,
-            "user_id": (responsible or client.user_id or self.user_id).id,
+            "user_id": actor.id,
         }
         if not decision.level:
             skipped = list(decision.skipped) or [
@@ -409,8 +439,10 @@ class CabinetDunningRun(models.Model):
             return
         managers = self.env.ref("cabinet_dunning.group_dunning_manager").sudo().all_user_ids
         admin = managers.filtered(
-            lambda user: not user.share and self.company_id in user.company_ids
-        ).sorted(lambda user: (user._is_superuser(), user.id))[:1]
+            lambda user: (
+                not user.share and not user._is_superuser() and self.company_id in user.company_ids
+            )
+        ).sorted("id")[:1]
         self.sudo().activity_schedule(
             "mail.mail_activity_data_todo",
             date_deadline=self.run_date,

@@ -85,7 +85,11 @@ class ResPartner(models.Model):
         "signs the letters, in this company.",
     )
     dunning_line_ids = fields.One2many(
-        "cabinet.dunning.line", "partner_id", string="Reminders", groups=DUNNING_USER
+        "cabinet.dunning.line",
+        "partner_id",
+        string="Reminders",
+        domain=[("state", "!=", "skipped")],
+        groups=DUNNING_USER,
     )
 
     # Payer card (fiche payeur): the person who pays and how to reach them.

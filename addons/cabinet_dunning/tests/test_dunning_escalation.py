@@ -128,6 +128,13 @@ class TestDunningEscalation(DunningRunCase):
             litigation.with_user(portal).read(["state"])
         with self.assertRaises(AccessError):
             litigation.with_user(self.accountant).unlink()
+        manager = new_test_user(
+            self.env, login="lit_manager", groups="cabinet_dunning.group_dunning_manager"
+        )
+        with self.assertRaisesRegex(UserError, "close it"):
+            litigation.with_user(manager).unlink()
+        with self.assertRaises(AccessError):
+            reminder.run_id.with_user(manager).unlink()
         litigation.with_user(self.accountant).action_write_off()
         self.assertEqual(litigation.state, "written_off")
         with self.assertRaisesRegex(UserError, "cannot be"):

@@ -148,6 +148,11 @@ class TestDunningInFrench(DunningRunCase):
             self.env.ref("cabinet_dunning.ir_cron_dunning_run").method_direct_trigger()
         self.env.invalidate_all()
         self._send_queued_reminders()
+        reminders = self.env["cabinet.dunning.line"].search(
+            [("partner_id", "in", (self.client | letter_client).ids)]
+        )
+        self.assertNotIn(self.env.ref("base.user_root"), reminders.user_id, "never OdooBot")
+        self.assertIn("Relance du", reminders.run_id.name, "the run named in French")
         litigation = self.client.dunning_litigation_id
         self.assertEqual(litigation.activity_ids.summary, "Transmettre le dossier au contentieux")
         self.assertEqual(litigation.user_id, self.accountant, "the responsible handles it")

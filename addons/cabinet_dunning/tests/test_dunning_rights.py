@@ -116,7 +116,10 @@ class TestDunningRightsOverRpc(CabinetDunningCase, HttpCase):
                     {"partner_id": self.other_client.id},
                     {"level_id": level.id},
                 ):
-                    self._refused(lambda vals=vals, Line=Line: Line.write([reminder.id], vals))
+                    self._refused(
+                        lambda vals=vals, Line=Line: Line.write([reminder.id], vals),
+                        "Only the buttons of a record of Reminder change it",
+                    )
                 self._refused(
                     lambda rpc=rpc: rpc.env["cabinet.dunning.line"].create(
                         {"run_id": run_id, "partner_id": self.client.id, "state": "done",
@@ -127,7 +130,7 @@ class TestDunningRightsOverRpc(CabinetDunningCase, HttpCase):
                     lambda rpc=rpc: rpc.env["cabinet.dunning.litigation"].write(
                         [litigation.id], {"state": "recovered"}
                     ),
-                    "change only through its buttons, never directly",
+                    "change it, never a direct change",
                 )
                 self._refused(
                     lambda rpc=rpc: rpc.env["cabinet.dunning.litigation"].write(
@@ -138,7 +141,7 @@ class TestDunningRightsOverRpc(CabinetDunningCase, HttpCase):
                     lambda rpc=rpc: rpc.env["cabinet.dunning.promise"].write(
                         [promise.id], {"state": "kept"}
                     ),
-                    "change only through its buttons, never directly",
+                    "change it, never a direct change",
                 )
                 self._refused(
                     lambda rpc=rpc: rpc.env["account.move.line"].write(
@@ -172,12 +175,21 @@ class TestDunningRightsOverRpc(CabinetDunningCase, HttpCase):
                 lambda: rpc.env[Promise].create(
                     {**good, "move_ids": [(6, 0, self.other_invoice.ids)]}
                 ),
-                "n'appartiennent pas à Boulangerie Martin",
+                "Ce n'est pas une facture de Boulangerie Martin",
             )
             self._refused(
                 lambda: rpc.env["cabinet.dunning.dispute"].create(
                     {"move_id": self.invoice.id, "reason": "x", "amount": -1.0}
-                )
+                ),
+                "Le montant contesté ne peut pas être négatif",
+            )
+            self._refused(
+                lambda: rpc.env[Promise].create({**good, "move_ids": []}),
+                "Indiquez les factures que le client promet de payer",
+            )
+            self._refused(
+                lambda: rpc.env[Promise].create({**good, "amount": 0.0}),
+                "Le montant promis doit être positif",
             )
         self.manager.lang = "en_US"
         with self._odoorpc("dunning_manager") as rpc:
@@ -190,7 +202,7 @@ class TestDunningRightsOverRpc(CabinetDunningCase, HttpCase):
                 lambda: rpc.env[Promise].create(
                     {**good, "move_ids": [(6, 0, self.other_invoice.ids)]}
                 ),
-                "do not belong to Boulangerie Martin",
+                "Not an invoice of Boulangerie Martin",
             )
         self.assertFalse(self.env[Promise].search([("partner_id", "=", self.client.id)]))
         self.assertFalse(

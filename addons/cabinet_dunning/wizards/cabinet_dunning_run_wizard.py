@@ -12,7 +12,9 @@ class CabinetDunningRunWizard(models.TransientModel):
     same_date_run_ids = fields.Many2many(
         "cabinet.dunning.run", string="Runs of that date", compute="_compute_same_date_run_ids"
     )
-    same_date_run_count = fields.Integer(compute="_compute_same_date_run_ids")
+    same_date_run_count = fields.Integer(
+        string="Runs already made that day", compute="_compute_same_date_run_ids"
+    )
 
     @api.depends("run_date")
     @api.depends_context("company")

@@ -14,7 +14,10 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     engagement_letter_ids = fields.One2many(
-        "cabinet.engagement.letter", "partner_id", string="Engagement letters"
+        "cabinet.engagement.letter",
+        "partner_id",
+        string="Engagement letters",
+        groups="cabinet_online_services.group_online_services_user",
     )
     engagement_letter_count = fields.Integer(compute="_compute_engagement_letter_count")
     online_services_account_code = fields.Char(
