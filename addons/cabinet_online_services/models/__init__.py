@@ -24,3 +24,5 @@ from . import cabinet_vendor_control_line
 from . import ir_actions_report
 from . import account_move
 from . import cabinet_einvoice_batch
+from . import account_move_facturx_check
+from . import mail_mail
