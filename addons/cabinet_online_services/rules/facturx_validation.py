@@ -4,7 +4,9 @@ EN 16931 schematron and the French CTC schematron (BR-FR, "Flux 2"), all shipped
 
 ``Validator`` compiles the XSD and both stylesheets once and checks any number of documents;
 ``problems(xml)`` checks one document with a validator made once per process. What fails is
-given as (rule, message) pairs; warnings are left out.
+given as (rule, message) pairs; warnings are left out. The stylesheets are compiled from
+their text lightened of work that changes no assertion (``lightened``, ``preload_documents``):
+a document costs about 13 ms instead of 60.
 
 Saxon's native image needs more address space than an Odoo server allows itself
 (``limit_memory_hard`` sets ``RLIMIT_AS``): Odoo runs these checks in a separate, long-lived
@@ -27,6 +29,16 @@ SCHEMATRONS = {
 # on every run: the file is parsed once and given to the stylesheet as a parameter instead.
 DOCUMENT_CALL = re.compile(r"document\('([\w.-]+\.xml)'\)")
 STYLESHEET_START = re.compile(r"<xsl:stylesheet\b[^>]*>")
+# What the stylesheets do for nothing, left out (anything these do not match is kept):
+# - each rule that fires writes an svrl:fired-rule element, hundreds per document, and only
+#   failed assertions are read;
+# - each pattern's svrl:active-pattern element applies the default mode to the whole document,
+#   where the only templates are the root's and one that drops text: one idle walk of the
+#   document per pattern (58 and 66 of them).
+FIRED_RULE = re.compile(r"<svrl:fired-rule\b[^>]*/>")
+IDLE_WALK = re.compile(r"<xsl:apply-templates\s*/>(\s*</svrl:active-pattern>)")
+DEFAULT_MODE_TEMPLATE = re.compile(r"<xsl:template\b(?![^>]*\bmode=)[^>]*>")
+IDLE_DEFAULT_MODE = {'<xsl:template match="/">', '<xsl:template match="text()" priority="-1"/>'}
 
 
 def package_dir():
@@ -53,6 +65,19 @@ def preload_documents(stylesheet):
     return stylesheet, parameters
 
 
+def lightened(stylesheet):
+    """The stylesheet text without the svrl:fired-rule elements it writes and, when its
+    default mode does nothing but drop text, without its idle walks of the document."""
+    stylesheet = FIRED_RULE.sub("", stylesheet)
+    default_mode = {
+        " ".join(template.replace(" />", "/>").split())
+        for template in DEFAULT_MODE_TEMPLATE.findall(stylesheet)
+    }
+    if default_mode <= IDLE_DEFAULT_MODE:
+        stylesheet = IDLE_WALK.sub(r"\1", stylesheet)
+    return stylesheet
+
+
 def svrl_failures(name, report):
     """The failed assertions of an SVRL ``report`` (bytes) of the schematron ``name``, as
     (rule, message) pairs; warnings and information are left out."""
@@ -77,7 +102,9 @@ class Validator:
         compiler = self.processor.new_xslt30_processor()
         self.stylesheets = {}
         for name, path in SCHEMATRONS.items():
-            text, parameters = preload_documents((folder / path).read_text(encoding="utf-8"))
+            text, parameters = preload_documents(
+                lightened((folder / path).read_text(encoding="utf-8"))
+            )
             stylesheet = compiler.compile_stylesheet(stylesheet_text=text, encoding="UTF-8")
             for parameter, file_name in parameters.items():
                 document = self.processor.parse_xml(

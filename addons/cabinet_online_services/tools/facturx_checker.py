@@ -45,12 +45,14 @@ class FacturxChecker:
     """The checker process, started when first needed and again whenever it has died.
 
     ``pid`` is its process id (None when none runs), ``starts`` how many times one was
-    started and ``exchanges`` how many requests it answered."""
+    started, ``exchanges`` how many requests it answered, and ``waited`` how many seconds
+    callers of ``submit`` spent waiting for an outcome once their own work was done."""
 
     def __init__(self, command=None):
         self.command = command or [sys.executable, str(WORKER)]
         self.starts = 0
         self.exchanges = 0
+        self.waited = 0.0
         self._lock = threading.Lock()
         self._process = None
 
@@ -187,6 +189,7 @@ class PendingCheck:
     """A check running in a thread of this process, which only waits on the pipes."""
 
     def __init__(self, checker, documents):
+        self._checker = checker
         self._result = self._error = None
         self._thread = threading.Thread(
             target=self._run, args=(checker, list(documents)), name="facturx-check", daemon=True
@@ -200,7 +203,10 @@ class PendingCheck:
             self._error = error
 
     def result(self):
+        started = time.monotonic()
         self._thread.join()
+        with _checker_lock:
+            self._checker.waited += time.monotonic() - started
         if self._error is not None:
             raise self._error
         return self._result
