@@ -104,6 +104,7 @@ class FacturxChecker:
         self.starts += 1
         answer = self._read_answer(time.monotonic() + START_TIMEOUT, starting=True)
         if not (isinstance(answer, dict) and answer.get("ready") == process.pid):
+            self._stop()
             raise CheckerError(f"unexpected first answer: {answer!r}")
 
     def _exchange(self, documents):
