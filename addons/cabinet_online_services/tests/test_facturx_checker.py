@@ -30,7 +30,7 @@ checker = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(checker)
 documents = [document.encode() for document in json.load(sys.stdin)]
 print(json.dumps({"limit": resource.getrlimit(resource.RLIMIT_AS)[0],
-                  "problems": checker.check(documents)}))
+                  "problems": checker.check(documents), "checker": checker.checker().pid}))
 """
 
 
@@ -179,3 +179,5 @@ class TestFacturxChecker(OnlineServicesCase):
         good, bad = answer["problems"]
         self.assertEqual(good, [])
         self.assertTrue(any("BR-FR" in rule for rule, _text in bad), bad)
+        with self.assertRaises(ProcessLookupError, msg="stopped when its parent exits"):
+            os.kill(answer["checker"], 0)
