@@ -232,30 +232,30 @@ class CabinetEinvoiceBatchLine(models.Model):
     @api.model
     def _mails_left_queue(self, mails):
         """The invoices whose email ``mails`` the outgoing queue has just processed are sent,
-        or failed with the reason when their email could not leave."""
+        or failed with the reason when their email could not leave (and can be sent again)."""
         mails = mails.filtered(lambda mail: mail.model == "account.move")
         if not mails:
             return
         lines = self.sudo().search(
             [("mail_id", "in", mails.ids), ("state", "in", ("queued", "failed"))]
         )
-        for line in lines:
-            mail = line.mail_id
-            if mail.state == "sent":
-                line.write({"state": "sent", "message": False})
-            else:
-                reason = mail.failure_reason or mail.failure_type or "-"
-                line._fail(self.env._("The email could not be sent: %(reason)s", reason=reason))
+        sent = lines.filtered(lambda line: line.mail_id.state == "sent")
+        sent.write({"state": "sent", "message": False})
+        for line in lines - sent:
+            reason = line.mail_id.failure_reason or line.mail_id.failure_type or "-"
+            line._fail(self.env._("The email could not be sent: %(reason)s", reason=reason))
+        (lines - sent).move_id.is_move_sent = False
 
     @api.model
     def _mails_deleted(self, mails):
-        """Invoices whose email was deleted before it left the outgoing queue are not sent."""
+        """Invoices whose email was deleted before it left the outgoing queue are not sent
+        (and can be sent again)."""
         mails = mails.filtered(lambda mail: mail.model == "account.move")
         if not mails:
             return
-        self.sudo().search([("mail_id", "in", mails.ids), ("state", "=", "queued")])._fail(
-            self.env._("The email was deleted before it was sent.")
-        )
+        lines = self.sudo().search([("mail_id", "in", mails.ids), ("state", "=", "queued")])
+        lines._fail(self.env._("The email was deleted before it was sent."))
+        lines.move_id.is_move_sent = False
 
     def _fail_what_is_missing(self):
         """Mark failed, with the list of what is missing, the Factur-X lines whose invoice

@@ -70,12 +70,15 @@ class TestEinvoiceBatch(OnlineServicesCase, MockSmtplibCase):
         self._send_mail_queue(batch.line_ids.mail_id)
         self.assertEqual((batch.line_ids.state, batch.state), ("failed", "done"))
         self.assertIn("could not be sent", batch.line_ids.message)
+        self.assertFalse(batch.line_ids.move_id.is_move_sent, "it can be sent again")
 
     def test_an_email_deleted_from_the_queue_fails_its_invoice(self):
         batch = self._bill_and_send()
         batch.line_ids.mail_id.unlink()
         self.assertEqual((batch.line_ids.state, batch.state), ("failed", "done"))
         self.assertIn("deleted before it was sent", batch.line_ids.message)
+        self.assertFalse(batch.line_ids.move_id.is_move_sent, "it can be sent again")
+        self.assertTrue(self.env["cabinet.einvoice.batch"]._queue(batch.line_ids.move_id))
 
     def test_a_client_who_agreed_gets_factur_x(self):
         import facturx  # noqa: PLC0415
