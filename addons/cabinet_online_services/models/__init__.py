@@ -25,3 +25,5 @@ from . import ir_actions_report
 from . import account_chart_template
 from . import account_move
 from . import cabinet_einvoice_batch
+from . import account_move_facturx_check
+from . import mail_mail

@@ -6,7 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date, formatLang, html2plaintext, is_html_empty
 
-from ..rules import facturx_cii, facturx_validation
+from ..rules import facturx_cii
+from .account_move_facturx_check import FacturxRejected
 
 SDD_METHOD_CODE = "sepa_direct_debit"
 # Direct-debit orders whose file has not been sent to the bank yet.
@@ -542,7 +543,8 @@ class AccountMove(models.Model):
 
     def _cabinet_facturx_problems(self):
         """What the Factur-X XSD and the EN 16931 and French schematrons reject."""
-        return facturx_validation.problems(self._cabinet_facturx_xml())
+        self.ensure_one()
+        return self._cabinet_facturx_rejections().get(self, [])
 
     def _cabinet_facturx_missing(self):
         """{invoice: [what the French rules require and the invoice lacks]}, in the user's
@@ -641,15 +643,19 @@ class AccountMove(models.Model):
                 )
             )
 
-    def _cabinet_check_facturx(self):
-        """Refuse, with the list of what is missing, to issue invoices the rules reject."""
+    def _cabinet_check_facturx(self, meanwhile=None):
+        """Refuse, with the list of what is missing, to issue invoices the rules reject.
+        While the checker process runs the XSD and schematrons, ``meanwhile()`` runs here
+        (e.g. the PDF render) and its result is returned."""
         missing = self._cabinet_facturx_missing()
-        for move in self - self.browse([move.id for move in missing]):
-            problems = move._cabinet_facturx_problems()
-            if problems:
-                missing[move] = [f"{rule}: {text}" for rule, text in problems]
+        rejections = (
+            self - self.browse([move.id for move in missing])
+        )._cabinet_facturx_check_start()
+        result = meanwhile() if meanwhile and not missing else None
+        for move, problems in rejections().items():
+            missing[move] = [f"{rule}: {text}" for rule, text in problems]
         if missing:
-            raise UserError(
+            raise FacturxRejected(
                 self.env._("These invoices cannot be issued as Factur-X yet:")
                 + "".join(
                     "\n- "
@@ -659,8 +665,10 @@ class AccountMove(models.Model):
                         missing="; ".join(problems),
                     )
                     for move, problems in missing.items()
-                )
+                ),
+                missing,
             )
+        return result
 
     def _cabinet_issue_facturx(self, checked=False):
         """Issue these invoices as Factur-X: checked, their PDF rendered in one report call
@@ -673,11 +681,12 @@ class AccountMove(models.Model):
         todo = self.filtered(lambda move: move not in issued)
         if not todo:
             return issued
-        if not checked:
-            todo._cabinet_check_facturx()
+        if checked:
+            pdfs = todo._cabinet_invoice_pdfs()
+        else:
+            pdfs = todo._cabinet_check_facturx(meanwhile=todo._cabinet_invoice_pdfs)
         xmls = {move: move._cabinet_facturx_xml() for move in todo}
         todo._cabinet_check_totals(xmls)
-        pdfs = todo._cabinet_invoice_pdfs()
         vals_list = []
         for move in todo:
             xml = xmls[move]

@@ -3,9 +3,12 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .account_move_facturx_check import FacturxRejected
 from .res_partner import EINVOICE_FORMATS
 
 SEND_CHUNK = 100
+# Line states of an invoice not sent yet: to send, or its email in the outgoing queue.
+LINE_WAITING = ("to_send", "queued")
 
 
 class CabinetEinvoiceBatch(models.Model):
@@ -13,7 +16,9 @@ class CabinetEinvoiceBatch(models.Model):
     client agreed to, with what was sent where and what failed and why.
 
     Sending runs in a cron, chunk by chunk with a commit after each, never in the user's
-    request; the PDFs of a chunk come from one report call.
+    request; the PDFs of a chunk come from one report call. The sending is done when each
+    invoice is: its email has left the outgoing mail queue, or it failed, or its Factur-X
+    waits for the user to deposit it on Chorus Pro.
     """
 
     _name = "cabinet.einvoice.batch"
@@ -28,7 +33,10 @@ class CabinetEinvoiceBatch(models.Model):
     billing_run_id = fields.Many2one("cabinet.billing.run", readonly=True, index="btree_not_null")
     line_ids = fields.One2many("cabinet.einvoice.batch.line", "batch_id", readonly=True)
     state = fields.Selection(
-        [("queued", "Queued"), ("done", "Done")], default="queued", required=True, readonly=True
+        [("queued", "Queued"), ("done", "Done")],
+        compute="_compute_state",
+        store=True,
+        readonly=True,
     )
     sent_count = fields.Integer(compute="_compute_counts")
     failed_count = fields.Integer(compute="_compute_counts")
@@ -41,6 +49,12 @@ class CabinetEinvoiceBatch(models.Model):
                 "Sending of %(date)s",
                 date=fields.Datetime.to_string(batch.create_date or fields.Datetime.now())[:16],
             )
+
+    @api.depends("line_ids.state")
+    def _compute_state(self):
+        for batch in self:
+            waiting = any(line.state in LINE_WAITING for line in batch.line_ids)
+            batch.state = "queued" if waiting else "done"
 
     @api.depends("line_ids.state")
     def _compute_counts(self):
@@ -88,9 +102,6 @@ class CabinetEinvoiceBatch(models.Model):
             remaining = Line.search_count([("state", "=", "to_send")])
             if not self.env["ir.cron"]._commit_progress(len(lines), remaining=remaining):
                 return
-        self.search([("state", "=", "queued")]).filtered(
-            lambda batch: all(line.state != "to_send" for line in batch.line_ids)
-        ).state = "done"
 
     def action_view_failed(self):
         self.ensure_one()
@@ -125,6 +136,7 @@ class CabinetEinvoiceBatchLine(models.Model):
     state = fields.Selection(
         [
             ("to_send", "To send"),
+            ("queued", "In the outgoing mail queue"),
             ("to_deposit", "To deposit on Chorus Pro"),
             ("sent", "Sent"),
             ("failed", "Failed"),
@@ -136,6 +148,9 @@ class CabinetEinvoiceBatchLine(models.Model):
     )
     message = fields.Text(readonly=True)
     attachment_id = fields.Many2one("ir.attachment", string="Document", readonly=True)
+    mail_id = fields.Many2one(
+        "mail.mail", string="Email", readonly=True, index="btree_not_null", ondelete="set null"
+    )
 
     def _send_isolating_failures(self):
         """Send a chunk; if it fails, send its invoices one by one and mark those that fail
@@ -159,16 +174,32 @@ class CabinetEinvoiceBatchLine(models.Model):
         documents = {}
         # Factur-X for clients who agreed to it by email, and for public bodies on Chorus Pro.
         facturx_lines = by_format["facturx_email"] | by_format["chorus_pro"]
-        facturx_lines._fail_what_is_missing(schematrons=True)
+        facturx_lines._fail_what_is_missing()
         ready = facturx_lines.filtered(lambda line: line.state == "to_send")
         if ready:
-            documents.update(ready.move_id._cabinet_issue_facturx(checked=True))
+            documents.update(ready._issue_facturx())
+            ready = ready.filtered(lambda line: line.state == "to_send")
         ready.filtered(lambda line: line.einvoice_format == "chorus_pro")._to_deposit(documents)
         pdf_lines = by_format["pdf_email"] | by_format[False]
         if pdf_lines:
             documents.update(pdf_lines.move_id._cabinet_render_invoice_pdfs())
         to_mail = self.filtered(lambda line: line.state == "to_send")
         to_mail._email(documents)
+
+    def _issue_facturx(self):
+        """{invoice: Factur-X PDF attachment} of these lines' invoices, checked against the
+        XSD and schematrons while their PDFs render. The lines whose invoice the checks
+        reject fail with the reason, and only then are the others' PDFs rendered again."""
+        try:
+            with self.env.cr.savepoint():
+                return self.move_id._cabinet_issue_facturx()
+        except FacturxRejected as rejection:
+            for line in self:
+                problems = rejection.problems.get(line.move_id)
+                if problems:
+                    line._fail(self.env._("Missing: %(missing)s", missing="; ".join(problems)))
+        ready = self.filtered(lambda line: line.state == "to_send")
+        return ready.move_id._cabinet_issue_facturx(checked=True) if ready else {}
 
     def _email(self, documents):
         if not self:
@@ -179,11 +210,12 @@ class CabinetEinvoiceBatchLine(models.Model):
         # One email per invoice, each with its own document and address.
         for line in self:
             attachment = documents[line.move_id]
-            mail_by_move[line.move_id.id].write(
+            mail = mail_by_move[line.move_id.id]
+            mail.write(
                 {"attachment_ids": [(4, attachment.id)], "email_to": line.destination,
                  "recipient_ids": [(5, 0, 0)]}
             )  # fmt: skip
-            line.attachment_id = attachment
+            line.write({"attachment_id": attachment.id, "mail_id": mail.id})
         self.move_id._message_log_batch(
             bodies={
                 line.move_id.id: self.env._(
@@ -195,13 +227,41 @@ class CabinetEinvoiceBatchLine(models.Model):
             }
         )
         self.move_id.is_move_sent = True
-        self.state = "sent"
+        self.state = "queued"
 
-    def _fail_what_is_missing(self, schematrons=False):
+    @api.model
+    def _mails_left_queue(self, mails):
+        """The invoices whose email ``mails`` the outgoing queue has just processed are sent,
+        or failed with the reason when their email could not leave (and can be sent again)."""
+        mails = mails.filtered(lambda mail: mail.model == "account.move")
+        if not mails:
+            return
+        lines = self.sudo().search(
+            [("mail_id", "in", mails.ids), ("state", "in", ("queued", "failed"))]
+        )
+        sent = lines.filtered(lambda line: line.mail_id.state == "sent")
+        sent.write({"state": "sent", "message": False})
+        for line in lines - sent:
+            reason = line.mail_id.failure_reason or line.mail_id.failure_type or "-"
+            line._fail(self.env._("The email could not be sent: %(reason)s", reason=reason))
+        (lines - sent).move_id.is_move_sent = False
+
+    @api.model
+    def _mails_deleted(self, mails):
+        """Invoices whose email was deleted before it left the outgoing queue are not sent
+        (and can be sent again)."""
+        mails = mails.filtered(lambda mail: mail.model == "account.move")
+        if not mails:
+            return
+        lines = self.sudo().search([("mail_id", "in", mails.ids), ("state", "=", "queued")])
+        lines._fail(self.env._("The email was deleted before it was sent."))
+        lines.move_id.is_move_sent = False
+
+    def _fail_what_is_missing(self):
         """Mark failed, with the list of what is missing, the Factur-X lines whose invoice
-        the French rules would reject: what the invoice and its parties lack (checked when
-        queued, so that the user sees it before anything is sent), and with
-        ``schematrons``, what the XSD and schematrons reject (checked when sending)."""
+        and its parties lack what the French rules require (checked when queued, so that the
+        user sees it before anything is sent, and again when sending; what the XSD and
+        schematrons reject is checked when issuing)."""
         lines = self.filtered(
             lambda line: (
                 line.state == "to_send" and line.einvoice_format in ("facturx_email", "chorus_pro")
@@ -209,11 +269,7 @@ class CabinetEinvoiceBatchLine(models.Model):
         )
         missing = lines.move_id._cabinet_facturx_missing()
         for line in lines:
-            problems = (
-                missing.get(line.move_id)
-                or schematrons
-                and [f"{rule}: {text}" for rule, text in line.move_id._cabinet_facturx_problems()]
-            )
+            problems = missing.get(line.move_id)
             if problems:
                 line._fail(self.env._("Missing: %(missing)s", missing="; ".join(problems)))
 

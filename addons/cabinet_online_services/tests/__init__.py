@@ -12,3 +12,4 @@ from . import test_direct_debit
 from . import test_facturx
 from . import test_einvoice_batch
 from . import test_facturx_xmlrpc
+from . import test_facturx_checker

@@ -2,11 +2,13 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
+from odoo.addons.base.tests.common import MockSmtplibCase
+
 from .common import OnlineServicesCase
 
 
 @tagged("post_install", "-at_install")
-class TestEinvoiceBatch(OnlineServicesCase):
+class TestEinvoiceBatch(OnlineServicesCase, MockSmtplibCase):
     """A billing run's invoices sent as each client agreed, by the sending cron."""
 
     @classmethod
@@ -31,29 +33,59 @@ class TestEinvoiceBatch(OnlineServicesCase):
             [("model", "=", "account.move"), ("res_id", "=", invoice.id)]
         )
 
+    def _send_mail_queue(self, mails):
+        """What Odoo's outgoing mail cron does with these queued emails, to an SMTP session
+        of Odoo's tests (``self.emails``) in place of a mail server."""
+        with self.mock_smtplib_connection():
+            mails.send(auto_commit=False)
+        self.env.invalidate_all()
+
     def test_without_an_agreement_the_client_gets_a_pdf_by_email(self):
         self.client.einvoice_format = "pdf_email"
         batch = self._bill_and_send()
         line = batch.line_ids
-        self.assertEqual((line.state, line.einvoice_format), ("sent", "pdf_email"))
+        self.assertEqual((line.state, line.einvoice_format), ("queued", "pdf_email"))
+        self.assertEqual(batch.state, "queued", "the email has not left the outgoing queue")
         self.assertEqual(line.destination, "factures@boulangerie-martin.example")
         mail = self._mail(line.move_id)
+        self.assertEqual((line.mail_id, mail.state), (mail, "outgoing"))
         self.assertEqual(mail.email_to, "factures@boulangerie-martin.example")
         self.assertEqual(mail.attachment_ids, line.attachment_id)
+        self._send_mail_queue(mail)
+        [email] = self.emails
+        self.assertEqual(email["smtp_to_list"], ["factures@boulangerie-martin.example"])
+        self.assertFalse(mail.exists(), "sent, then deleted by Odoo (auto_delete)")
+        self.assertEqual((line.state, batch.state), ("sent", "done"))
         self.assertFalse(
             self.env["ir.attachment"].search(
                 [("res_id", "=", line.move_id.id), ("name", "=", "factur-x.xml")]
             )
         )  # fmt: skip
         self.assertTrue(line.move_id.is_move_sent)
-        self.assertEqual(batch.state, "done")
+
+    def test_an_email_that_cannot_leave_fails_its_invoice(self):
+        self.client.einvoice_email = "factures chez martin"
+        batch = self._bill_and_send()
+        self.assertEqual((batch.line_ids.state, batch.state), ("queued", "queued"))
+        self._send_mail_queue(batch.line_ids.mail_id)
+        self.assertEqual((batch.line_ids.state, batch.state), ("failed", "done"))
+        self.assertIn("could not be sent", batch.line_ids.message)
+        self.assertFalse(batch.line_ids.move_id.is_move_sent, "it can be sent again")
+
+    def test_an_email_deleted_from_the_queue_fails_its_invoice(self):
+        batch = self._bill_and_send()
+        batch.line_ids.mail_id.unlink()
+        self.assertEqual((batch.line_ids.state, batch.state), ("failed", "done"))
+        self.assertIn("deleted before it was sent", batch.line_ids.message)
+        self.assertFalse(batch.line_ids.move_id.is_move_sent, "it can be sent again")
+        self.assertTrue(self.env["cabinet.einvoice.batch"]._queue(batch.line_ids.move_id))
 
     def test_a_client_who_agreed_gets_factur_x(self):
         import facturx  # noqa: PLC0415
 
         self.client.write({"einvoice_format": "facturx_email", "einvoice_agreed_on": "2026-10-01"})
         line = self._bill_and_send().line_ids
-        self.assertEqual(line.state, "sent")
+        self.assertEqual(line.state, "queued")
         _name, xml = facturx.get_xml_from_pdf(line.attachment_id.raw, check_xsd=True)
         self.assertIn(b"CrossIndustryInvoice", xml)
         self.assertEqual(self._mail(line.move_id).attachment_ids, line.attachment_id)

@@ -4,7 +4,8 @@ import io
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from ..rules import facturx_cii, facturx_validation
+from ..rules import facturx_cii
+from ..tools import facturx_checker
 from .common import OnlineServicesCase
 
 
@@ -55,7 +56,7 @@ class TestFacturX(OnlineServicesCase):
         invoice = self._invoice()
         data = invoice._cabinet_facturx_invoice()
         data.buyer.siren = self.client.company_registry
-        problems = facturx_validation.problems(facturx_cii.build_cii(data))
+        [problems] = facturx_checker.check([facturx_cii.build_cii(data)])
         self.assertTrue(any("BR-FR" in rule for rule, _text in problems), problems)
 
     def test_issue_embeds_the_xml_in_the_invoice_pdf(self):
