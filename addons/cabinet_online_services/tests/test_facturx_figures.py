@@ -5,7 +5,8 @@ from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from ..rules import facturx_cii, facturx_validation
+from ..rules import facturx_cii
+from ..tools import facturx_checker
 from .common import OnlineServicesCase
 
 
@@ -53,7 +54,7 @@ class TestFacturXFigures(OnlineServicesCase):
         invoice's own: totals, VAT per tax (its tax journal items), amount due (what is
         left to pay, ``due`` when something not a payment was reconciled)."""
         xml = invoice._cabinet_facturx_xml()
-        self.assertEqual(facturx_validation.problems(xml), [])
+        self.assertEqual(facturx_checker.check([xml])[0], [])
         written = facturx_cii.written_totals(xml)
         currency = invoice.currency_id
         for key, figure in (
@@ -153,7 +154,7 @@ class TestFacturXFigures(OnlineServicesCase):
         )  # fmt: skip
         self.assertEqual((invoice.amount_untaxed, invoice.amount_tax), (130.0, 28.4))
         xml = invoice._cabinet_facturx_xml()
-        self.assertEqual(facturx_validation.problems(xml), [])
+        self.assertEqual(facturx_checker.check([xml])[0], [])
         self.assertEqual(invoice._cabinet_facturx_differences(xml), [])
         written = facturx_cii.written_totals(xml)
         self.assertEqual(float(written["grand_total"]), invoice.amount_total)
@@ -380,7 +381,7 @@ class TestFacturXFigures(OnlineServicesCase):
         ).create({"amount": 50.0, "payment_date": "2026-11-25"})._create_payments()
         before = invoice._cabinet_facturx_xml()
         self.assertIn(b"<ram:TotalPrepaidAmount>50.00</ram:TotalPrepaidAmount>", before)
-        self.assertEqual(facturx_validation.problems(before), [])
+        self.assertEqual(facturx_checker.check([before])[0], [])
         # Later: a credit note reconciled with the invoice, and a payment after its date.
         refund = self._reverse(invoice, "Geste commercial")
         (invoice | refund).line_ids.filtered(
