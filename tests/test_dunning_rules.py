@@ -137,10 +137,10 @@ def test_interest_runs_on_what_was_paid_late_up_to_its_payment():
     due, on = date(2026, 5, 31), date(2026, 6, 30)
     # 600 still due for 30 days, 400 paid 15 days late, at 2.15 + 10 = 12.15 %:
     # 600 x 12.15 % x 30/365 + 400 x 12.15 % x 15/365 = 5.9918 + 1.9973
-    assert lp.late_interest_with_payments(600, due, on, [(date(2026, 6, 15), 400)], ECB) == (
+    assert lp.late_interest(600, due, on, ECB, payments=[(date(2026, 6, 15), 400)]) == (
         Decimal("7.99")
     )
-    on_time = lp.late_interest_with_payments(600, due, on, [(date(2026, 5, 20), 400)], ECB)
+    on_time = lp.late_interest(600, due, on, ECB, payments=[(date(2026, 5, 20), 400)])
     assert on_time == lp.late_interest(600, due, on, ECB), "paid before the due date: nothing"
 
 
@@ -149,7 +149,7 @@ def test_interest_with_payments_is_never_less_than_on_the_residual(residual, lat
     due = date(2025, 1, 10)
     on = due + timedelta(days=late)
     payments = [(due + timedelta(days=paid), amount)]
-    assert lp.late_interest_with_payments(residual, due, on, payments, ECB) >= lp.late_interest(
+    assert lp.late_interest(residual, due, on, ECB, payments=payments) >= lp.late_interest(
         residual, due, on, ECB
     )
 

@@ -50,9 +50,9 @@ class AccountMove(models.Model):
             [
                 {
                     "move_id": move.id,
-                    "reason": move.with_context(
-                        lang=move.company_id.partner_id.lang or self.env.lang
-                    ).env._("Non-payment reason set to 'Dispute' on the invoice."),
+                    "reason": move.company_id._cabinet_lang_env()._(
+                        "Non-payment reason set to 'Dispute' on the invoice."
+                    ),
                     "amount": move.amount_residual,
                 }
                 for move in self - disputed

@@ -245,8 +245,7 @@ class CabinetDunningLine(models.Model):
         )
         stale = {}
         for line in self:
-            ranked = list(line.policy_id.level_ids)
-            rank = {level: index for index, level in enumerate(ranked, start=1)}
+            rank = line.policy_id._level_ranks()
             open_lines = line.move_line_ids.filtered(
                 lambda move_line: not move_line.reconciled and move_line.amount_residual > 0
             )
@@ -272,14 +271,14 @@ class CabinetDunningLine(models.Model):
         """
         by_level = defaultdict(list)
         for line in self:
-            ranked = list(line.policy_id.level_ids)
-            rank = {level: index for index, level in enumerate(ranked, start=1)}
-            levels = [dunning_levels.Level(rank[level], level.days_after_due) for level in ranked]
+            policy = line.policy_id
+            levels = policy._rule_levels()
+            reminder_rank = policy._level_ranks()[line.level_id]
             for move_line in line.raised_move_line_ids:
                 own = dunning_levels.rank_reached(
                     levels, (line.run_date - (move_line.date_maturity or move_line.date)).days
                 )
-                level = ranked[min(own or 1, rank[line.level_id]) - 1]
+                level = policy.level_ids[min(own or 1, reminder_rank) - 1]
                 by_level[level.id, line.run_date].append(move_line.id)
         for (level_id, run_date), move_line_ids in by_level.items():
             self.env.cr.execute(
@@ -364,7 +363,7 @@ class CabinetDunningLine(models.Model):
                         "state": "outgoing",
                     }
                 )
-                bodies[line.partner_id.id] = line._company_env()._(
+                bodies[line.partner_id.id] = line.company_id._cabinet_lang_env()._(
                     "SMS to %(number)s: %(body)s", number=line._sms_number(), body=rendered[line.id]
                 )
         self.env["sms.sms"].sudo().create(sms_vals)
@@ -396,12 +395,12 @@ class CabinetDunningLine(models.Model):
                     "activity_type_id": call.id,
                     "user_id": line.user_id.id,
                     "date_deadline": line.run_date,
-                    "summary": line._company_env()._(
+                    "summary": line.company_id._cabinet_lang_env()._(
                         "%(level)s: %(amount)s overdue",
-                        level=line.level_id.with_env(line._company_env()).name,
+                        level=line.level_id.with_env(line.company_id._cabinet_lang_env()).name,
                         amount=line._format_amount(line.amount_due),
                     ),  # fmt: skip
-                    "note": line._company_env()._(
+                    "note": line.company_id._cabinet_lang_env()._(
                         "Call %(payer)s (%(phone)s) about: %(invoices)s",
                         payer=(line.partner_id.payer_id or line.partner_id).name,
                         phone=line.partner_id.payer_phone
@@ -421,10 +420,10 @@ class CabinetDunningLine(models.Model):
         for signatory, lines in self._by_signatory().items():
             lines.partner_id._message_log_batch(
                 bodies={
-                    line.partner_id.id: line._company_env()._(
+                    line.partner_id.id: line.company_id._cabinet_lang_env()._(
                         "%(level)s: letter to print and post for %(amount)s overdue "
                         "(%(invoices)s).",
-                        level=line.level_id.with_env(line._company_env()).name,
+                        level=line.level_id.with_env(line.company_id._cabinet_lang_env()).name,
                         amount=line._format_amount(line.amount_due),
                         invoices=", ".join(line.move_line_ids.move_id.mapped("name")),
                     )
@@ -433,13 +432,7 @@ class CabinetDunningLine(models.Model):
                 author_id=signatory.id,
             )
 
-    def _company_env(self):
-        """The environment of the firm's own notes (chatter, activities): the company's
-        language, whoever runs the cron."""
-        self.ensure_one()
-        return self.with_context(lang=self.company_id.partner_id.lang or self.env.lang).env
-
     def _format_amount(self, amount):
         """An amount in the company's currency, formatted in the company's language."""
         self.ensure_one()
-        return self.currency_id.with_env(self._company_env()).format(amount)
+        return self.currency_id.with_env(self.company_id._cabinet_lang_env()).format(amount)

@@ -224,7 +224,7 @@ class CabinetDunningLitigation(models.Model):
         model_id = self.env["ir.model"]._get_id(self._name)
         activity_vals = []
         for litigation in files:
-            lang_env = litigation.with_context(lang=litigation.company_id.partner_id.lang).env
+            lang_env = litigation.company_id._cabinet_lang_env()
             activity_vals.append(
                 {
                     "res_model_id": model_id,

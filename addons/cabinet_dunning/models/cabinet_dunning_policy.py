@@ -99,6 +99,20 @@ class CabinetDunningPolicy(models.Model):
                     )
                 )
 
+    def _level_ranks(self):
+        """{level: rank} of the policy's levels, 1 for the first in the policy's order
+        (sequence, then days), so that two levels sharing a sequence number stay distinct."""
+        self.ensure_one()
+        return {level: rank for rank, level in enumerate(self.level_ids, start=1)}
+
+    def _rule_levels(self):
+        """The policy's levels as the rules see them: ``dunning_levels.Level`` by rank; the
+        level of rank r is ``self.level_ids[r - 1]``."""
+        return [
+            dunning_levels.Level(rank, level.days_after_due, level.min_amount)
+            for level, rank in self._level_ranks().items()
+        ]
+
     @api.model
     def _default_for_segments(self, segments, company):
         """{segment: policy} for the given segments, the policy without segment filling in."""

@@ -90,7 +90,7 @@ class CabinetDunningPromise(models.Model):
         broken = due - kept
         broken.sudo().state = "broken"
         for promise in broken:
-            lang_env = promise.with_context(lang=promise.company_id.partner_id.lang).env
+            lang_env = promise.company_id._cabinet_lang_env()
             promise.partner_id.sudo().message_post(
                 body=lang_env._(
                     "Broken promise to pay: %(amount)s promised for %(date)s is still unpaid; "

@@ -41,7 +41,7 @@ class CabinetDunningRun(models.Model):
     @api.depends("run_date", "company_id")
     def _compute_name(self):
         for run in self:
-            lang_env = run.with_context(lang=run.company_id.partner_id.lang or self.env.lang).env
+            lang_env = run.company_id._cabinet_lang_env()
             run.name = lang_env._(
                 "Dunning of %(date)s (%(company)s)",
                 date=format_date(lang_env, run.run_date),
@@ -245,6 +245,10 @@ class CabinetDunningRun(models.Model):
         run, or, for the cron (OdooBot), the company's first dunning administrator."""
         if not self.user_id._is_superuser() and self.user_id.active:
             return self.user_id
+        return self._dunning_administrator()
+
+    def _dunning_administrator(self):
+        """The company's first dunning administrator (never OdooBot), else who ran the run."""
         managers = self.env.ref("cabinet_dunning.group_dunning_manager").sudo().all_user_ids
         return (
             managers.filtered(
@@ -269,18 +273,11 @@ class CabinetDunningRun(models.Model):
         )
 
     def _decide(self, client, client_lines, policy, excluded, pending):
-        """The rule's decision for a client, with its levels as records.
-
-        Levels are ranked by their order in the policy (sequence, then days), so two levels
-        sharing a sequence number stay distinct. ``decision.raised`` maps journal items to the
-        level each records once the reminder is sent.
+        """The rule's decision for a client, with its levels as records (ranked by
+        ``policy._level_ranks``). ``decision.raised`` maps journal items to the level each
+        records once the reminder is sent.
         """
-        ranked = list(policy.level_ids)
-        rank = {level: index for index, level in enumerate(ranked, start=1)}
-        rule_levels = [
-            dunning_levels.Level(rank[level], level.days_after_due, level.min_amount)
-            for level in ranked
-        ]
+        rank = policy._level_ranks()
         items = [
             dunning_selection.Item(
                 key=line.id,
@@ -303,14 +300,15 @@ class CabinetDunningRun(models.Model):
         )
         decision = dunning_selection.decide(
             items,
-            rule_levels,
+            policy._rule_levels(),
             self.run_date,
             policy.min_interval_days,
             client_reason,
             catch_up=policy.catch_up,
         )
-        decision.level = decision.level and ranked[decision.level.sequence - 1]
-        decision.raised = {key: ranked[seq - 1] for key, seq in decision.raised.items()}
+        levels = policy.level_ids
+        decision.level = decision.level and levels[decision.level.sequence - 1]
+        decision.raised = {key: levels[seq - 1] for key, seq in decision.raised.items()}
         return decision
 
     def _penalty_context(self, lines):
@@ -388,13 +386,13 @@ class CabinetDunningRun(models.Model):
         if fixed_rate or not penalties["missing_rate"]:
             interest = sum(
                 (
-                    late_payment.late_interest_with_payments(
+                    late_payment.late_interest(
                         Decimal(str(line.amount_residual)),
                         line.date_maturity or line.date,
                         self.run_date,
-                        penalties["payments"][line.id],
                         penalties["rates"],
                         fixed_rate=fixed_rate,
+                        payments=penalties["payments"][line.id],
                     )
                     for line in reminded
                 ),
@@ -421,7 +419,7 @@ class CabinetDunningRun(models.Model):
         start = penalties["missing_rate"]
         if not start:
             return
-        lang_env = self.with_context(lang=self.company_id.partner_id.lang or self.env.lang).env
+        lang_env = self.company_id._cabinet_lang_env()
         period = format_date(lang_env, start)
         self.warning = lang_env._(
             "The ECB rate of the half-year starting on %(date)s is missing: late interest at "
@@ -437,16 +435,10 @@ class CabinetDunningRun(models.Model):
         )
         if already:
             return
-        managers = self.env.ref("cabinet_dunning.group_dunning_manager").sudo().all_user_ids
-        admin = managers.filtered(
-            lambda user: (
-                not user.share and not user._is_superuser() and self.company_id in user.company_ids
-            )
-        ).sorted("id")[:1]
         self.sudo().activity_schedule(
             "mail.mail_activity_data_todo",
             date_deadline=self.run_date,
             summary=summary,
             note=self.warning,
-            user_id=(admin or self.user_id).id,
+            user_id=self._dunning_administrator().id,
         )

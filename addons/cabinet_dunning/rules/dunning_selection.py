@@ -101,26 +101,25 @@ def decide(items, levels, today, min_interval_days=0, client_reason=None, catch_
         decision.reason = COVERED_BY_CREDITS
         decision.skipped.update({key: COVERED_BY_CREDITS for key in reached})
         return decision
-    highest_due = max(reached.values())
-    target = max(
-        (
-            level.sequence
-            for level in levels
-            if level.sequence <= highest_due and amount_due >= Decimal(str(level.min_amount))
-        ),
-        default=None,
-    )
-    if target is None:
-        decision.reason = BELOW_MINIMUM
-        return decision
+    # The highest level the client's debt calls for, by its oldest reminded invoice and its
+    # amount, above the level it already has and after the minimum interval.
     current = max((item.last_sequence or 0 for item in debts), default=0)
-    if target <= current:
-        decision.reason = dunning_levels.ALREADY_AT_LEVEL
-        return decision
     last_dates = [item.last_date for item in debts if item.last_date and item.last_sequence]
-    if current and last_dates and (today - max(last_dates)).days < min_interval_days:
-        decision.reason = dunning_levels.TOO_SOON
+    choice = dunning_levels.level_due(
+        levels,
+        max((today - item.due_date).days for item in debts if item.key in reached),
+        float(amount_due),
+        last_sequence=current or None,
+        days_since_last=(today - max(last_dates)).days if current and last_dates else None,
+        min_interval_days=min_interval_days,
+    )
+    if not choice.level:
+        # Every reminded invoice reached the first level's days: only the amounts fall short.
+        decision.reason = (
+            BELOW_MINIMUM if choice.reason == dunning_levels.BELOW_FIRST_LEVEL else choice.reason
+        )
         return decision
+    target = choice.level.sequence
     rank = target if catch_up else current + 1
     decision.level = next(level for level in levels if level.sequence == rank)
     decision.reminded = [item.key for item in debts if item.key in reached]

@@ -55,26 +55,19 @@ def late_interest_exact(amount, due_date, on_date, ecb_rates, margin=DEFAULT_MAR
 
 
 def late_interest(amount, due_date, on_date, ecb_rates, margin=DEFAULT_MARGIN_POINTS,
-                  fixed_rate=None):  # fmt: skip
-    """Late interest in currency units, rounded to the cent."""
-    exact = late_interest_exact(amount, due_date, on_date, ecb_rates, margin, fixed_rate)
-    return exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def late_interest_with_payments(residual, due_date, on_date, payments, ecb_rates,
-                                margin=DEFAULT_MARGIN_POINTS, fixed_rate=None):  # fmt: skip
-    """Late interest, to the cent, of an invoice on ``on_date``: on what is still due, from
+                  fixed_rate=None, payments=()):  # fmt: skip
+    """Late interest, to the cent, of an invoice on ``on_date``: on ``amount`` still due, from
     the day after ``due_date`` to ``on_date``, and on each part paid late, ``payments`` being
     (payment date, amount) pairs, from the day after ``due_date`` to its payment date.
 
-    Invariant: never less than the interest on the residual alone; a payment made on or before
-    the due date adds nothing.
+    Invariant: never less than the interest on the amount still due alone; a payment made on
+    or before the due date adds nothing.
     """
-    total = late_interest_exact(residual, due_date, on_date, ecb_rates, margin, fixed_rate)
-    for paid_on, amount in payments:
+    total = late_interest_exact(amount, due_date, on_date, ecb_rates, margin, fixed_rate)
+    for paid_on, paid in payments:
         end = min(paid_on, on_date)
         if end > due_date:
-            total += late_interest_exact(amount, due_date, end, ecb_rates, margin, fixed_rate)
+            total += late_interest_exact(paid, due_date, end, ecb_rates, margin, fixed_rate)
     return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
