@@ -2,7 +2,7 @@
     "name": "Cabinet - Online Services",
     "summary": "Engagement letters that bill the online services of an accounting firm and "
     "collect them by SEPA direct debit",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/cabinet-odoo/cabinet",
     "author": "Cabinet",
@@ -15,6 +15,7 @@
         "account_banking_sepa_direct_debit",
     ],
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "data": [
         "security/cabinet_online_services_security.xml",
         "security/ir.model.access.csv",

@@ -24,6 +24,12 @@ from . import cabinet_vendor_control_line
 from . import ir_actions_report
 from . import account_chart_template
 from . import account_move
+from . import account_move_direct_debit
+from . import account_move_facturx
+from . import account_move_facturx_issue
+from . import account_move_einvoice_route
+from . import account_move_mentions
 from . import cabinet_einvoice_batch
 from . import account_move_facturx_check
 from . import mail_mail
+from . import account_move_send

@@ -3,7 +3,6 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .account_move_facturx_check import FacturxRejected
 from .res_partner import EINVOICE_FORMATS
 
 SEND_CHUNK = 100
@@ -89,6 +88,36 @@ class CabinetEinvoiceBatch(models.Model):
         batch.line_ids._fail_what_is_missing()
         self.env.ref("cabinet_online_services.ir_cron_send_einvoices")._trigger()
         return batch
+
+    @api.model
+    def _list_to_deposit(self, moves):
+        """The deposit list of the invoices that Odoo's Send & Print issued for Chorus Pro
+        (one sending per company); an invoice listed already is not listed again."""
+        listed = (
+            self.env["cabinet.einvoice.batch.line"]
+            .search(
+                [("move_id", "in", moves.ids), ("einvoice_format", "=", "chorus_pro"),
+                 ("state", "in", ("to_deposit", "sent"))]
+            )
+            .move_id
+        )  # fmt: skip
+        moves -= listed
+        batches = self.browse()
+        for company in moves.company_id:
+            company_moves = moves.filtered(lambda move, company=company: move.company_id == company)
+            batch = self.create(
+                {
+                    "company_id": company.id,
+                    "line_ids": [
+                        (0, 0, {"move_id": move.id, "einvoice_format": "chorus_pro",
+                                "destination": move._cabinet_chorus_pro_destination()})
+                        for move in company_moves
+                    ],
+                }
+            )  # fmt: skip
+            batch.line_ids._to_deposit(company_moves._cabinet_issued_facturx())
+            batches |= batch
+        return batches
 
     @api.model
     def _cron_send(self, chunk_size=SEND_CHUNK):
@@ -188,18 +217,14 @@ class CabinetEinvoiceBatchLine(models.Model):
 
     def _issue_facturx(self):
         """{invoice: Factur-X PDF attachment} of these lines' invoices, checked against the
-        XSD and schematrons while their PDFs render. The lines whose invoice the checks
-        reject fail with the reason, and only then are the others' PDFs rendered again."""
-        try:
-            with self.env.cr.savepoint():
-                return self.move_id._cabinet_issue_facturx()
-        except FacturxRejected as rejection:
-            for line in self:
-                problems = rejection.problems.get(line.move_id)
-                if problems:
-                    line._fail(self.env._("Missing: %(missing)s", missing="; ".join(problems)))
-        ready = self.filtered(lambda line: line.state == "to_send")
-        return ready.move_id._cabinet_issue_facturx(checked=True) if ready else {}
+        XSD and schematrons while their PDFs render; the lines whose invoice the checks
+        reject fail with the reason."""
+        documents, problems = self.move_id._cabinet_try_issue_facturx()
+        for line in self.filtered(lambda line: line.move_id in problems):
+            line._fail(
+                self.env._("Missing: %(missing)s", missing="; ".join(problems[line.move_id]))
+            )
+        return documents
 
     def _email(self, documents):
         if not self:

@@ -1,13 +1,18 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+# How an invoice went (on the lines of a sending): derived from the client's Odoo settings.
 EINVOICE_FORMATS = [
     ("pdf_email", "PDF by email"),
     ("facturx_email", "Factur-X by email"),
     ("chorus_pro", "Chorus Pro (public bodies)"),
 ]
-# The formats of the French e-invoicing (B2B and public bodies), never for individuals.
-EINVOICING_FORMATS = ("facturx_email", "chorus_pro")
+# Our e-invoice format in Odoo's Send & Print (res.partner invoice_edi_format): Factur-X
+# EN 16931 checked against the EN 16931 and French (BR-FR) rules before it is issued.
+FACTURX_FORMAT = "cabinet_facturx"
+# Our sending method in Odoo's Send & Print (res.partner invoice_sending_method): the
+# Factur-X is issued and listed to be deposited on Chorus Pro.
+CHORUS_PRO = "chorus_pro"
 
 
 class ResPartner(models.Model):
@@ -28,13 +33,10 @@ class ResPartner(models.Model):
         "not use the SIREN.",
     )
 
-    einvoice_format = fields.Selection(
-        EINVOICE_FORMATS,
-        string="Invoices sent as",
-        default="pdf_email",
-        help="How this client receives its invoices. Anything but a PDF by email needs the date "
-        "the client agreed to it: no format is imposed.",
+    invoice_edi_format = fields.Selection(
+        selection_add=[(FACTURX_FORMAT, "France (Factur-X checked, French rules)")]
     )
+    invoice_sending_method = fields.Selection(selection_add=[(CHORUS_PRO, "by Chorus Pro")])
     einvoice_email = fields.Char(
         string="Invoices to (email)",
         help="Where invoices are emailed; the payer's email when empty.",
@@ -73,12 +75,25 @@ class ResPartner(models.Model):
                 "ereporting" if partner._is_private_individual() or not french else "einvoicing"
             )
 
-    @api.constrains("einvoice_format", "is_company", "company_registry", "parent_id")
+    def _cabinet_einvoicing(self):
+        """Whether this client is set to receive e-invoices (any Factur-X, UBL or CII
+        format, or Chorus Pro) in the current company."""
+        self.ensure_one()
+        client = self.commercial_partner_id
+        return bool(
+            client.invoice_edi_format
+            and client.invoice_edi_format in {FACTURX_FORMAT, *self._get_ubl_cii_formats()}
+            or client.invoice_sending_method == CHORUS_PRO
+        )
+
+    @api.constrains(
+        "invoice_edi_format", "invoice_sending_method", "is_company", "company_registry",
+        "parent_id",
+    )  # fmt: skip
     def _check_einvoice_individual(self):
         for partner in self:
             client = partner.commercial_partner_id
-            formats = {partner.einvoice_format, client.einvoice_format}
-            if formats & set(EINVOICING_FORMATS) and partner._is_private_individual():
+            if partner._cabinet_einvoicing() and partner._is_private_individual():
                 raise ValidationError(
                     self.env._(
                         "%(client)s is a private individual: its invoices are not e-invoices "
@@ -88,14 +103,32 @@ class ResPartner(models.Model):
                     )
                 )
 
-    @api.constrains("einvoice_format", "einvoice_agreed_on")
+    @api.constrains("invoice_edi_format", "invoice_sending_method", "einvoice_agreed_on")
     def _check_einvoice_agreement(self):
-        for partner in self:
-            if partner.einvoice_format != "pdf_email" and not partner.einvoice_agreed_on:
+        for partner in self.commercial_partner_id:
+            ours = partner.invoice_edi_format == FACTURX_FORMAT or (
+                partner.invoice_sending_method == CHORUS_PRO
+            )
+            if ours and not partner.einvoice_agreed_on:
                 raise ValidationError(
                     self.env._(
                         "%(client)s: say when the client agreed to receive its invoices this "
                         "way; without its agreement, invoices go as a PDF by email.",
+                        client=partner.display_name,
+                    )
+                )
+
+    @api.constrains("invoice_edi_format", "invoice_sending_method")
+    def _check_chorus_pro_format(self):
+        for partner in self:
+            if partner.invoice_sending_method == CHORUS_PRO and partner.invoice_edi_format not in (
+                False,
+                FACTURX_FORMAT,
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(client)s: invoices deposited on Chorus Pro are Factur-X checked "
+                        "against the French rules; choose that e-invoice format.",
                         client=partner.display_name,
                     )
                 )

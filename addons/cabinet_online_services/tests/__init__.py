@@ -12,4 +12,6 @@ from . import test_direct_debit
 from . import test_facturx
 from . import test_einvoice_batch
 from . import test_facturx_xmlrpc
+from . import test_facturx_send
+from . import test_facturx_concurrency
 from . import test_facturx_checker

@@ -6,6 +6,15 @@ from odoo.tests.common import TransactionCase
 from odoo.addons.cabinet_dunning.tests.common import CabinetTestMixin
 
 
+def stored_facturx_xml(moves):
+    """Every Factur-X XML stored for ``moves``, as Odoo keeps it (the invoice's
+    ``ubl_cii_xml_file``) or as a plain attachment."""
+    return moves.env["ir.attachment"].search(
+        [("res_model", "=", "account.move"), ("res_id", "in", moves.ids),
+         ("name", "=", "factur-x.xml"), ("res_field", "in", [False, "ubl_cii_xml_file"])]
+    )  # fmt: skip
+
+
 @tagged("post_install", "-at_install")
 class OnlineServicesCase(CabinetTestMixin, TransactionCase):
     """A catalogue of online services, a user per role and a second company."""

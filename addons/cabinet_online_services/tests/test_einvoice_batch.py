@@ -4,7 +4,7 @@ from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.base.tests.common import MockSmtplibCase
 
-from .common import OnlineServicesCase
+from .common import OnlineServicesCase, stored_facturx_xml
 
 
 @tagged("post_install", "-at_install")
@@ -41,7 +41,7 @@ class TestEinvoiceBatch(OnlineServicesCase, MockSmtplibCase):
         self.env.invalidate_all()
 
     def test_without_an_agreement_the_client_gets_a_pdf_by_email(self):
-        self.client.einvoice_format = "pdf_email"
+        self.client.invoice_edi_format = False
         batch = self._bill_and_send()
         line = batch.line_ids
         self.assertEqual((line.state, line.einvoice_format), ("queued", "pdf_email"))
@@ -57,9 +57,7 @@ class TestEinvoiceBatch(OnlineServicesCase, MockSmtplibCase):
         self.assertFalse(mail.exists(), "sent, then deleted by Odoo (auto_delete)")
         self.assertEqual((line.state, batch.state), ("sent", "done"))
         self.assertFalse(
-            self.env["ir.attachment"].search(
-                [("res_id", "=", line.move_id.id), ("name", "=", "factur-x.xml")]
-            )
+            stored_facturx_xml(line.move_id)
         )  # fmt: skip
         self.assertTrue(line.move_id.is_move_sent)
 
@@ -83,7 +81,8 @@ class TestEinvoiceBatch(OnlineServicesCase, MockSmtplibCase):
     def test_a_client_who_agreed_gets_factur_x(self):
         import facturx  # noqa: PLC0415
 
-        self.client.write({"einvoice_format": "facturx_email", "einvoice_agreed_on": "2026-10-01"})
+        self.client.write({"invoice_edi_format": "cabinet_facturx",
+                           "einvoice_agreed_on": "2026-10-01"})  # fmt: skip
         line = self._bill_and_send().line_ids
         self.assertEqual(line.state, "queued")
         _name, xml = facturx.get_xml_from_pdf(line.attachment_id.raw, check_xsd=True)
@@ -91,7 +90,8 @@ class TestEinvoiceBatch(OnlineServicesCase, MockSmtplibCase):
         self.assertEqual(self._mail(line.move_id).attachment_ids, line.attachment_id)
 
     def test_what_cannot_be_sent_is_reported_with_the_reason(self):
-        self.client.write({"einvoice_format": "facturx_email", "einvoice_agreed_on": "2026-10-01",
+        self.client.write({"invoice_edi_format": "cabinet_facturx",
+                           "einvoice_agreed_on": "2026-10-01",
                            "street": False})  # fmt: skip
         line = self._bill_and_send().line_ids
         self.assertEqual(line.state, "failed")
@@ -100,7 +100,8 @@ class TestEinvoiceBatch(OnlineServicesCase, MockSmtplibCase):
         self.assertFalse(self._mail(line.move_id))
 
     def test_what_is_missing_is_listed_before_anything_is_sent(self):
-        self.client.write({"einvoice_format": "facturx_email", "einvoice_agreed_on": "2026-10-01",
+        self.client.write({"invoice_edi_format": "cabinet_facturx",
+                           "einvoice_agreed_on": "2026-10-01",
                            "company_registry": False})  # fmt: skip
         run = self.env["cabinet.billing.run"].browse(
             self.env["cabinet.billing.run"].run_billing("2026-11-25")["run_id"]
@@ -114,7 +115,8 @@ class TestEinvoiceBatch(OnlineServicesCase, MockSmtplibCase):
     def test_a_public_body_gets_its_factur_x_to_deposit_on_chorus_pro(self):
         import facturx  # noqa: PLC0415
 
-        self.client.write({"einvoice_format": "chorus_pro", "einvoice_agreed_on": "2026-10-01",
+        self.client.write({"invoice_sending_method": "chorus_pro",
+                           "einvoice_agreed_on": "2026-10-01",
                            "einvoice_service_code": "COMPTA",
                            "einvoice_commitment": "EJ-2026-000123"})  # fmt: skip
         batch = self._bill_and_send()

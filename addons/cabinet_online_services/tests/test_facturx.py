@@ -6,7 +6,7 @@ from odoo.tests import tagged
 
 from ..rules import facturx_cii
 from ..tools import facturx_checker
-from .common import OnlineServicesCase
+from .common import OnlineServicesCase, stored_facturx_xml
 
 
 @tagged("post_install", "-at_install")
@@ -93,10 +93,7 @@ class TestFacturX(OnlineServicesCase):
         with self.assertRaisesRegex(UserError, "SIREN of the client.*address of the client"):
             invoice._cabinet_issue_facturx()
         self.assertFalse(
-            self.env["ir.attachment"].search(
-                [("res_model", "=", "account.move"), ("res_id", "=", invoice.id),
-                 ("name", "=", "factur-x.xml")]
-            )
+            stored_facturx_xml(invoice)
         )  # fmt: skip
         with self.assertRaisesRegex(UserError, "SIREN du client"):
             invoice.with_context(lang="fr_FR")._cabinet_issue_facturx()
@@ -108,10 +105,10 @@ class TestFacturX(OnlineServicesCase):
 
     def test_a_format_needs_the_client_agreement_and_feeds_the_invoice(self):
         with self.assertRaisesRegex(ValidationError, "agreed"):
-            self.client.einvoice_format = "facturx_email"
+            self.client.invoice_edi_format = "cabinet_facturx"
         self.client.write(
             {
-                "einvoice_format": "chorus_pro",
+                "invoice_sending_method": "chorus_pro",
                 "einvoice_agreed_on": "2026-11-01",
                 "einvoice_service_code": "SERVICE-COMPTA",
                 "einvoice_commitment": "EJ-2026-000123",
@@ -297,7 +294,8 @@ class TestFacturX(OnlineServicesCase):
         self.assertIn("<ram:DuePayableAmount>70.00</ram:DuePayableAmount>", xml)
 
     def test_chorus_pro_references_come_from_the_client_to_the_invoice(self):
-        self.client.write({"einvoice_format": "chorus_pro", "einvoice_agreed_on": "2026-11-01",
+        self.client.write({"invoice_sending_method": "chorus_pro",
+                           "einvoice_agreed_on": "2026-11-01",
                            "einvoice_service_code": "SERVICE-COMPTA",
                            "einvoice_commitment": "EJ-2026-000123"})  # fmt: skip
         invoice = self._invoice()

@@ -12,7 +12,7 @@ from odoo.tests import tagged
 
 from ..rules import facturx_cii
 from ..tools import facturx_checker
-from .common import OnlineServicesCase
+from .common import OnlineServicesCase, stored_facturx_xml
 
 # Odoo's default limit_memory_hard, which its server sets as the soft RLIMIT_AS.
 ODOO_LIMIT_MEMORY_HARD = 2560 * 1024 * 1024
@@ -59,15 +59,6 @@ class TestFacturxChecker(OnlineServicesCase):
         invoice.name = name
         invoice.action_post()
 
-    def _stored_xml(self, invoices):
-        return self.env["ir.attachment"].search(
-            [
-                ("res_model", "=", "account.move"),
-                ("res_id", "in", invoices.ids),
-                ("name", "=", "factur-x.xml"),
-            ]
-        )
-
     def test_one_checker_process_checks_each_chunk_and_outlives_it(self):
         checker = facturx_checker.checker()
         checker.close()
@@ -85,7 +76,7 @@ class TestFacturxChecker(OnlineServicesCase):
         invoices[2:]._cabinet_issue_facturx()
         self.assertEqual(checker.pid, pid, "the same process checks the next chunk")
         self.assertEqual((checker.starts, checker.exchanges), (starts + 1, exchanges + 2))
-        self.assertEqual(len(self._stored_xml(invoices)), 3)
+        self.assertEqual(len(stored_facturx_xml(invoices)), 3)
 
     def test_a_dead_checker_is_started_again(self):
         invoice = self._invoices(1)
@@ -105,10 +96,11 @@ class TestFacturxChecker(OnlineServicesCase):
         self._rename(invoices[1], "FAC 2026 0002")
         with self.assertRaisesRegex(UserError, "FAC 2026 0002: missing BR-FR CTC BR-FR-02"):
             invoices._cabinet_issue_facturx()
-        self.assertFalse(self._stored_xml(invoices))
+        self.assertFalse(stored_facturx_xml(invoices))
 
     def test_in_a_sending_only_the_invoice_the_schematrons_reject_fails(self):
-        self.client.write({"einvoice_format": "facturx_email", "einvoice_agreed_on": "2026-10-01"})
+        self.client.write({"invoice_edi_format": "cabinet_facturx",
+                           "einvoice_agreed_on": "2026-10-01"})  # fmt: skip
         invoices = self._invoices(3)
         self._rename(invoices[1], "FAC 2026 0002")
         batch = self.env["cabinet.einvoice.batch"]._queue(invoices)
@@ -123,7 +115,7 @@ class TestFacturxChecker(OnlineServicesCase):
         failed = batch.line_ids.filtered(lambda line: line.state == "failed")
         self.assertIn("BR-FR-02", failed.message)
         self.assertEqual(
-            set(self._stored_xml(invoices).mapped("res_id")), set((invoices - invoices[1]).ids)
+            set(stored_facturx_xml(invoices).mapped("res_id")), set((invoices - invoices[1]).ids)
         )
 
     def test_threads_share_the_checker_and_each_get_their_own_answer(self):

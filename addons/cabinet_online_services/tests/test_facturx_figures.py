@@ -231,7 +231,8 @@ class TestFacturXFigures(OnlineServicesCase):
         self.assertIn("<ram:BuyerOrderReferencedDocument><ram:IssuerAssignedID>BC-2026-77", xml)
 
     def test_a_public_body_keeps_its_service_code_and_commitment(self):
-        self.client.write({"einvoice_format": "chorus_pro", "einvoice_agreed_on": "2026-11-01",
+        self.client.write({"invoice_sending_method": "chorus_pro",
+                           "einvoice_agreed_on": "2026-11-01",
                            "einvoice_service_code": "SERVICE-COMPTA",
                            "einvoice_commitment": "EJ-2026-000123"})  # fmt: skip
         invoice = self._invoice(
@@ -278,18 +279,24 @@ class TestFacturXFigures(OnlineServicesCase):
     def test_an_individual_is_never_offered_an_e_invoice(self):
         self.assertEqual(self.individual.einvoice_scope, "ereporting")
         self.assertEqual(self.client.einvoice_scope, "einvoicing")
-        for einvoice_format in ("facturx_email", "chorus_pro"):
+        for setting in (
+            {"invoice_edi_format": "cabinet_facturx"},
+            {"invoice_sending_method": "chorus_pro"},
+            {"invoice_edi_format": "facturx"},  # Odoo's own Factur-X: not either
+        ):
             with self.assertRaisesRegex(ValidationError, "private individual"):
                 self.individual.with_context(lang="en_US").write(
-                    {"einvoice_format": einvoice_format, "einvoice_agreed_on": "2026-11-01"}
+                    {**setting, "einvoice_agreed_on": "2026-11-01"}
                 )
         with self.assertRaisesRegex(ValidationError, "particulier"):
             self.individual.with_context(lang="fr_FR").write(
-                {"einvoice_format": "facturx_email", "einvoice_agreed_on": "2026-11-01"}
+                {"invoice_edi_format": "cabinet_facturx", "einvoice_agreed_on": "2026-11-01"}
             )
         siren = "41234567" + luhn.calc_check_digit("41234567")
         sole_trader = self.individual.copy({"name": "Jean Martin EI", "company_registry": siren})
-        sole_trader.write({"einvoice_format": "facturx_email", "einvoice_agreed_on": "2026-11-01"})
+        sole_trader.write(
+            {"invoice_edi_format": "cabinet_facturx", "einvoice_agreed_on": "2026-11-01"}
+        )
         self.assertEqual(sole_trader.einvoice_scope, "einvoicing")
 
     def test_an_individual_invoice_has_no_business_penalties(self):

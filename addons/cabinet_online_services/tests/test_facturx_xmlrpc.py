@@ -4,7 +4,7 @@ import odoorpc
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import OnlineServicesCase
+from .common import OnlineServicesCase, stored_facturx_xml
 
 
 @tagged("post_install", "-at_install")
@@ -49,8 +49,5 @@ class TestFacturXOverRpc(OnlineServicesCase, HttpCase):
                 rpc.execute_kw("account.move", "get_facturx", [invoice.ids])
         self.assertIn("SIREN of the client", str(refused.exception))
         self.assertFalse(
-            self.env["ir.attachment"].search(
-                [("res_model", "=", "account.move"), ("res_id", "=", invoice.id),
-                 ("name", "=", "factur-x.xml")]
-            )
+            stored_facturx_xml(invoice)
         )  # fmt: skip

@@ -3,7 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.account_move import SDD_METHOD_CODE
+from ..models.account_move_direct_debit import SDD_METHOD_CODE
 
 # The usual reasons a bank gives back a SEPA direct debit (ISO 20022 return codes).
 REJECT_REASONS = [
