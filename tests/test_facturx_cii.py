@@ -1,5 +1,5 @@
 """Factur-X CII of our invoices against the official XSD and schematrons
-(addons/cabinet_online_services/rules/facturx_cii.py, facturx_validation.py)."""
+(addons/cabinet_online_services/rules/facturx_cii.py, tools/facturx_validation.py)."""
 
 from datetime import date
 from decimal import Decimal as D
@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 
 from cabinet_online_services_rules import facturx_cii as fx
-from cabinet_online_services_rules import facturx_validation
+from cabinet_online_services_tools import facturx_validation
 
 pytest.importorskip("facturx")
 pytest.importorskip("saxonche")

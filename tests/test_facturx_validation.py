@@ -1,4 +1,4 @@
-"""The Factur-X checks compiled once (addons/cabinet_online_services/rules/facturx_validation.py):
+"""The Factur-X checks compiled once (addons/cabinet_online_services/tools/facturx_validation.py):
 the official stylesheets, lightened of what they do for nothing, reject exactly what the
 stylesheets as shipped reject."""
 
@@ -9,7 +9,7 @@ from lxml import etree
 from test_facturx_cii import BUYER, SELLER, invoice
 
 from cabinet_online_services_rules import facturx_cii as fx
-from cabinet_online_services_rules import facturx_validation as fv
+from cabinet_online_services_tools import facturx_validation as fv
 
 pytest.importorskip("facturx")
 pytest.importorskip("saxonche")

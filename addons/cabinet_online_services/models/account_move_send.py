@@ -100,13 +100,16 @@ class AccountMoveSend(models.AbstractModel):
                     ),
                     "errors": move_problems,
                 }
-        super()._generate_invoice_documents(invoices_data, allow_fallback_pdf=allow_fallback_pdf)
+        result = super()._generate_invoice_documents(
+            invoices_data, allow_fallback_pdf=allow_fallback_pdf
+        )
         self.env["account.move"].browse(move.id for move in issued).sudo().is_move_sent = True
+        return result
 
     @api.model
     def _hook_if_success(self, moves_data, from_cron=False):
         # EXTENDS 'account': the invoices sent by Chorus Pro wait in the deposit list.
-        super()._hook_if_success(moves_data, from_cron=from_cron)
+        result = super()._hook_if_success(moves_data, from_cron=from_cron)
         to_deposit = self.env["account.move"].browse(
             move.id
             for move, move_data in moves_data.items()
@@ -115,3 +118,4 @@ class AccountMoveSend(models.AbstractModel):
         )
         if to_deposit:
             self.env["cabinet.einvoice.batch"].sudo()._list_to_deposit(to_deposit)
+        return result

@@ -2,7 +2,7 @@
 
 It lifts its address-space limit to the hard limit (an Odoo server sets only the soft one,
 ``limit_memory_hard``, which Saxon's native image cannot start under), compiles the XSD and
-both schematrons once (``rules/facturx_validation.py``), says it is ready, then answers
+both schematrons once (``facturx_validation.py``), says it is ready, then answers
 requests until its input closes. Frames on the pipes (lengths are 4-byte big-endian):
 
 - request: the number of documents, then each document as its length and its bytes;
@@ -19,7 +19,7 @@ import struct
 import sys
 from pathlib import Path
 
-RULES = Path(__file__).resolve().parent.parent / "rules" / "facturx_validation.py"
+VALIDATION = Path(__file__).resolve().parent / "facturx_validation.py"
 SIZE = struct.Struct(">I")
 
 
@@ -28,9 +28,9 @@ def lift_address_space_limit():
     resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
 
 
-def load_rules():
-    """The rules module, loaded from its file: the addon's package would import Odoo."""
-    spec = importlib.util.spec_from_file_location("cabinet_facturx_validation", RULES)
+def load_validation():
+    """The validation module, loaded from its file: the addon's package would import Odoo."""
+    spec = importlib.util.spec_from_file_location("cabinet_facturx_validation", VALIDATION)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -64,7 +64,7 @@ def main():
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     requests = sys.stdin.buffer
     lift_address_space_limit()
-    validator = load_rules().Validator()
+    validator = load_validation().Validator()
     write_answer(answers, {"ready": os.getpid()})
     while True:
         try:
