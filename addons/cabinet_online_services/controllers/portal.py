@@ -1,4 +1,5 @@
-from werkzeug.urls import url_encode
+from werkzeug.exceptions import BadRequest
+from werkzeug.urls import url_encode, url_parse
 
 from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError
@@ -7,6 +8,15 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 SERVICES_URL = "/my/online-services"
+
+
+def local_path(redirect):
+    """``redirect`` when it is a path on this site, else the online-services page: a link
+    given in a URL never leads elsewhere."""
+    url = url_parse(redirect or "")
+    if url.scheme or url.netloc or not url.path.startswith("/") or redirect.startswith("//"):
+        return SERVICES_URL
+    return redirect
 
 
 class OnlineServicesPortal(CustomerPortal):
@@ -44,19 +54,23 @@ class OnlineServicesPortal(CustomerPortal):
                 "page_name": "cabinet_terms",
                 "to_accept": to_accept,
                 "acceptances": acceptances,
-                "redirect": redirect or SERVICES_URL,
+                "redirect": local_path(redirect),
             }
         )
         return request.render("cabinet_online_services.portal_terms", values)
 
     @http.route("/my/terms/accept", type="http", auth="user", methods=["POST"], website=True)
     def terms_accept(self, version_id, redirect=None, **kw):
+        if not str(version_id).isdigit():
+            raise BadRequest(
+                request.env._("The version of the terms of use to accept is not a number.")
+            )
         to_accept = request.env.user._cabinet_terms_to_accept()
         if to_accept and to_accept.id == int(version_id):
             request.env["cabinet.terms.acceptance"]._record(
                 request.env.user, to_accept, request.httprequest.remote_addr
             )
-        return request.redirect(redirect or SERVICES_URL, local=True)
+        return request.redirect(local_path(redirect), local=True)
 
     @http.route(SERVICES_URL, type="http", auth="user", website=True)
     def online_services(self, **kw):

@@ -3,6 +3,11 @@ import hashlib
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+# What is frozen once a version is published; state, date and fingerprint are written by
+# ``action_publish`` only (marked with this object, which no RPC call can pass).
+FROZEN_FIELDS = {"name", "body", "company_id", "text_hash", "published_datetime", "state"}
+_TRANSITION = object()
+
 
 class CabinetTermsVersion(models.Model):
     """A version of the terms of use (CGU) of the online services.
@@ -24,6 +29,7 @@ class CabinetTermsVersion(models.Model):
         required=True,
         readonly=True,
         tracking=True,
+        copy=False,
     )
     published_datetime = fields.Datetime(string="Published on", readonly=True, copy=False)
     text_hash = fields.Char(
@@ -50,15 +56,36 @@ class CabinetTermsVersion(models.Model):
     def _hash_text(self, body):
         return hashlib.sha256((body or "").encode()).hexdigest()
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if (
+                vals.get("state", "draft") != "draft"
+                or vals.get("text_hash")
+                or vals.get("published_datetime")
+            ):
+                raise UserError(self._publish_with_its_button_message())
+        return super().create(vals_list)
+
+    def _publish_with_its_button_message(self):
+        return self.env._(
+            "A version of the terms of use is published with its Publish button, which records "
+            "its date and the fingerprint of its text."
+        )
+
     def write(self, vals):
-        frozen = {"name", "body", "company_id"} & set(vals)
-        if frozen and any(version.state != "draft" for version in self):
-            raise UserError(
-                self.env._(
-                    "A published version of the terms of use cannot be changed: clients have "
-                    "accepted this text. Write a new version and publish it."
+        # Refused for every user, the superuser included: clients are bound to this text.
+        if self.env.context.get("cabinet_terms_transition") is not _TRANSITION:
+            published = FROZEN_FIELDS & set(vals) and any(v.state != "draft" for v in self)
+            if published:
+                raise UserError(
+                    self.env._(
+                        "A published version of the terms of use cannot be changed: clients "
+                        "have accepted this text. Write a new version and publish it."
+                    )
                 )
-            )
+            if {"state", "text_hash", "published_datetime"} & set(vals):
+                raise UserError(self._publish_with_its_button_message())
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -81,8 +108,8 @@ class CabinetTermsVersion(models.Model):
             previous = self.search(
                 [("company_id", "=", version.company_id.id), ("state", "=", "published")]
             )
-            previous.state = "superseded"
-            version.write(
+            previous.with_context(cabinet_terms_transition=_TRANSITION).state = "superseded"
+            version.with_context(cabinet_terms_transition=_TRANSITION).write(
                 {
                     "state": "published",
                     "published_datetime": fields.Datetime.now(),

@@ -10,7 +10,8 @@ class ResUsers(models.Model):
         """The terms-of-use version this portal user must accept before using the online
         services, or an empty recordset.
 
-        Only portal users of a client with an active letter are asked, once per version.
+        Only portal users of a client with an active letter are asked, once per version: an
+        acceptance counts for the text whose fingerprint it recorded.
         """
         self.ensure_one()
         if not self.share:
@@ -29,6 +30,13 @@ class ResUsers(models.Model):
         accepted = (
             self.env["cabinet.terms.acceptance"]
             .sudo()
-            .search_count([("user_id", "=", self.id), ("version_id", "=", version.id)], limit=1)
+            .search_count(
+                [
+                    ("user_id", "=", self.id),
+                    ("version_id", "=", version.id),
+                    ("text_hash", "=", version.text_hash),
+                ],
+                limit=1,
+            )
         )
         return version if version and not accepted else self.env["cabinet.terms.version"]

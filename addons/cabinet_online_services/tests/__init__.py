@@ -6,6 +6,7 @@ from . import test_letter_access
 from . import test_letter_xmlrpc
 from . import test_portal
 from . import test_terms_of_use
+from . import test_terms_frozen
 from . import test_billing_run
 from . import test_usage_import
 from . import test_direct_debit

@@ -70,6 +70,32 @@ class TestPortal(OnlineServicesCase, HttpCase):
         )
         self.assertNotIn("evil.example", response.headers["Location"])
 
+    def test_the_terms_page_links_only_to_local_pages(self):
+        self.authenticate("client_portal", "client_portal")
+        for redirect in ("https://evil.example/phish", "//evil.example", "javascript:alert(1)"):
+            page = self.url_open(f"/my/terms?redirect={redirect}")
+            self.assertEqual(page.status_code, 200)
+            self.assertNotIn(f'value="{redirect}"', page.text)
+            self.assertIn('value="/my/online-services"', page.text)
+
+    def test_a_bad_version_id_gets_a_400_and_nothing_is_accepted(self):
+        self.authenticate("client_portal", "client_portal")
+        page = self.url_open("/my/terms")
+        csrf_token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        for version_id in ("abc", "1; DROP TABLE", ""):
+            response = self.url_open(
+                "/my/terms/accept",
+                data={"csrf_token": csrf_token, "version_id": version_id},
+                allow_redirects=False,
+            )
+            self.assertEqual(response.status_code, 400, version_id)
+            self.assertIn("not a number", response.text)
+        self.assertFalse(
+            self.env["cabinet.terms.acceptance"].search(
+                [("user_id", "=", self.client_portal_user.id)]
+            )
+        )
+
     def test_portal_user_never_sees_another_client_letter(self):
         self.env["cabinet.terms.acceptance"]._record(
             self.client_portal_user, self.terms, "127.0.0.1"
