@@ -34,6 +34,7 @@ class ResPartner(models.Model):
         SEGMENTS,
         tracking=True,
         groups=DUNNING_USER,
+        copy=False,
         help="Decides the default dunning sequence applied to the client.",
     )
 
@@ -42,6 +43,7 @@ class ResPartner(models.Model):
         string="Dunning policy",
         tracking=True,
         groups=DUNNING_USER,
+        copy=False,
         help="Leave empty to follow the default policy of the client's segment.",
     )
     effective_dunning_policy_id = fields.Many2one(
@@ -58,6 +60,7 @@ class ResPartner(models.Model):
         company_dependent=True,
         tracking=True,
         groups=DUNNING_USER,
+        copy=False,
         help="The client is left out of every dunning run of this company.",
     )
     dunning_blocked = fields.Boolean(
@@ -65,6 +68,7 @@ class ResPartner(models.Model):
         company_dependent=True,
         readonly=True,
         groups=DUNNING_USER,
+        copy=False,
         help="Set when the client reaches a litigation level in this company: its debt is "
         "followed by the litigation procedure, not by reminders, until the file is closed.",
     )
@@ -81,6 +85,7 @@ class ResPartner(models.Model):
         company_dependent=True,
         domain="[('share', '=', False)]",
         groups=DUNNING_USER,
+        copy=False,
         help="Acts at the levels that escalate to the responsible chartered accountant, and "
         "signs the letters, in this company.",
     )
@@ -92,7 +97,19 @@ class ResPartner(models.Model):
         groups=DUNNING_USER,
     )
 
+    # One client, one account: a second company with the same SIREN or VAT number is refused,
+    # unless an administrator records it as a separate establishment with its own SIRET.
+    separate_establishment = fields.Boolean(
+        string="Separate establishment",
+        copy=False,
+        groups="cabinet_dunning.group_dunning_manager",
+        help="This client is an establishment of a company that is already a client (same "
+        "SIREN and VAT number), invoiced and reminded apart under its own SIRET.",
+    )
+
     # Payer card (fiche payeur): the person who pays and how to reach them.
+    # Neither the payer card nor the dunning settings are copied with a partner: they are the
+    # client's, and a copy is another client (whose contacts are not the same people).
     payer_id = fields.Many2one(
         "res.partner",
         string="Payer contact",
@@ -100,6 +117,7 @@ class ResPartner(models.Model):
         index="btree_not_null",
         tracking=True,
         groups=DUNNING_USER,
+        copy=False,
         help="The person in the client's company who pays the invoices. Reminders go to "
         "this person.",
     )
@@ -122,23 +140,29 @@ class ResPartner(models.Model):
         "cabinet.weekday",
         string="Contact days",
         groups=DUNNING_USER,
+        copy=False,
         help="Days on which the payer can be called.",
     )
     payer_hour_from = fields.Float(
-        string="Reachable from", groups=DUNNING_USER, help="Hour of the day, e.g. 9.5 for 9:30."
+        string="Reachable from",
+        groups=DUNNING_USER,
+        copy=False,
+        help="Hour of the day, e.g. 9.5 for 9:30.",
     )
-    payer_hour_to = fields.Float(string="Reachable until", groups=DUNNING_USER)
+    payer_hour_to = fields.Float(string="Reachable until", groups=DUNNING_USER, copy=False)
     payment_approver_id = fields.Many2one(
         "res.partner",
         string="Approves invoices for payment",
         domain="[('parent_id', '=', id), ('is_company', '=', False)]",
         tracking=True,
         groups=DUNNING_USER,
+        copy=False,
         help="The person who gives the approval to pay (bon à payer) before the payer pays.",
     )
     payment_approval_note = fields.Text(
         string="Invoice approval circuit",
         groups=DUNNING_USER,
+        copy=False,
         help="How an invoice travels in the client's company before it is paid: where to "
         "send it, who checks it, how long it takes.",
     )
@@ -153,6 +177,7 @@ class ResPartner(models.Model):
         string="Agreed payment mode",
         tracking=True,
         groups=DUNNING_USER,
+        copy=False,
     )
     dunning_channel = fields.Selection(
         CHANNELS,
@@ -160,6 +185,7 @@ class ResPartner(models.Model):
         tracking=True,
         help="Left empty, reminders follow the channels of the dunning policy's levels.",
         groups=DUNNING_USER,
+        copy=False,
     )
 
     @api.depends("dunning_policy_id", "client_segment", "company_id")
@@ -203,7 +229,10 @@ class ResPartner(models.Model):
                 identifiers.siren_of(partner.company_registry, partner.country_id.code) or False
             )
 
-    @api.constrains("company_registry", "vat", "country_id", "is_company", "parent_id")
+    @api.constrains(
+        "company_registry", "vat", "country_id", "is_company", "parent_id",
+        "separate_establishment",
+    )  # fmt: skip
     def _check_client_identifiers(self):
         messages = []
         for partner in self.filtered(lambda p: not p.parent_id):
@@ -256,25 +285,41 @@ class ResPartner(models.Model):
         return messages[problem.code]()
 
     def _check_duplicate_identifiers(self):
-        """Refuse a second client with the SIREN or VAT number of an existing one."""
-        clients = self.filtered(lambda p: not p.parent_id and (p.siren or len(p.vat or "") > 1))
+        """Refuse a second client company with the SIREN or VAT number of an existing one in
+        the same company, unless one of the two is recorded as a separate establishment and
+        each has its own SIRET. Contacts and private persons are left alone, as Odoo's own
+        duplicate warning leaves them."""
+        clients = self.filtered(
+            lambda p: not p.parent_id and p.is_company and (p.siren or len(p.vat or "") > 1)
+        )
         if not clients:
             return
         sirens = [siren for siren in clients.mapped("siren") if siren]
         vats = [vat for vat in clients.mapped("vat") if vat and len(vat) > 1]
-        domain = Domain("parent_id", "=", False) & (
-            Domain("siren", "in", sirens) | Domain("vat", "in", vats)
+        domain = (
+            Domain("parent_id", "=", False)
+            & Domain("is_company", "=", True)
+            & (Domain("siren", "in", sirens) | Domain("vat", "in", vats))
         )
         candidates = (
             self.sudo()
             .with_context(active_test=False)
-            .search_fetch(domain, ["display_name", "siren", "vat", "company_id", "active"])
-        )
+            .search_fetch(
+                domain,
+                ["display_name", "siren", "vat", "company_id", "active", "company_registry",
+                 "separate_establishment"],
+            )
+        )  # fmt: skip
         messages = []
-        for client in clients:
+        for client in clients.sudo():
             for other in candidates:
                 if other.id == client.id or (
                     client.company_id and other.company_id and client.company_id != other.company_id
+                ):
+                    continue
+                establishment = client.separate_establishment or other.separate_establishment
+                if establishment and identifiers.distinct_establishments(
+                    client.company_registry, other.company_registry
                 ):
                     continue
                 params = {
@@ -287,7 +332,8 @@ class ResPartner(models.Model):
                         self.env._(
                             "%(partner)s has the same SIREN (%(siren)s) as the existing client "
                             "%(existing)s. A client exists once: open %(existing)s instead, or "
-                            "correct the SIREN.",
+                            "correct the SIREN. An establishment invoiced apart is recorded by "
+                            "an administrator as a separate establishment, with its own SIRET.",
                             siren=client.siren,
                             **params,
                         )
@@ -298,7 +344,9 @@ class ResPartner(models.Model):
                         self.env._(
                             "%(partner)s has the same VAT number (%(vat)s) as the existing "
                             "client %(existing)s. A client exists once: open %(existing)s "
-                            "instead, or correct the VAT number.",
+                            "instead, or correct the VAT number. An establishment invoiced "
+                            "apart is recorded by an administrator as a separate establishment, "
+                            "with its own SIRET.",
                             vat=client.vat,
                             **params,
                         )

@@ -59,6 +59,13 @@ def siren_of(registry, country_code):
     return None
 
 
+def distinct_establishments(registry, other_registry):
+    """Whether two registry numbers name two establishments: two valid SIRETs that differ
+    (the same SIREN, another establishment number)."""
+    first, second = compact_digits(registry), compact_digits(other_registry)
+    return is_valid_siret(first) and is_valid_siret(second) and first != second
+
+
 def siren_of_french_vat(vat):
     """The SIREN inside a French VAT number (FR + 2-character key + SIREN), else None."""
     number = compact_digits(vat).upper()

@@ -1,10 +1,11 @@
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .common import (
     SIREN_AIRBUS,
     SIREN_DANONE,
     SIRET_AIRBUS,
+    SIRET_DANONE,
     VAT_AIRBUS,
     VAT_DANONE,
     CabinetDunningCase,
@@ -88,6 +89,47 @@ class TestPartnerIdentifiers(CabinetDunningCase):
                 ]
             )
         self.assertEqual(self.env["res.partner"].search_count([]), count)
+
+    def test_persons_and_contacts_are_left_alone(self):
+        # As Odoo's own duplicate warning: only a second client company is refused (Odoo's
+        # own tests create two persons with one VAT number).
+        Partner = self.env["res.partner"]
+        Partner.create({"name": "Jean Dupont", "vat": VAT_DANONE})
+        Partner.create({"name": "Jeanne Dupont", "vat": VAT_DANONE})
+        Partner.create({"name": "Service achats", "parent_id": self.client.id})
+
+    def test_an_administrator_records_a_separate_establishment_with_its_own_siret(self):
+        lyon_siret = "55203253400018"
+        with self.assertRaisesRegex(ValidationError, "separate establishment, with its own SIRET"):
+            self._client(name="Martin Lyon", company_registry=lyon_siret, vat=VAT_DANONE)
+        establishment = self._client(name="Boulangerie Martin Lyon").with_user(self.manager)
+        establishment.write(
+            {"company_registry": lyon_siret, "vat": VAT_DANONE, "separate_establishment": True}
+        )
+        self.assertEqual(establishment.siren, SIREN_DANONE)
+        # Its own SIRET, never the head office's, nor the SIREN alone.
+        for registry in (SIRET_DANONE, SIREN_DANONE):
+            with self.assertRaisesRegex(ValidationError, "same SIREN"):
+                establishment.company_registry = registry
+        # A dunning user cannot record it: an administrator's decision.
+        other = self._client(name="Boulangerie Martin Nice")
+        with self.assertRaises(AccessError):
+            other.with_user(self.user).write({"separate_establishment": True})
+
+    def test_a_client_is_duplicated_without_its_payer_card(self):
+        # By a user without the dunning groups too: nothing restricted is read or copied.
+        supplier = self.env["res.partner"].create(
+            {"name": "Fournisseur SARL", "is_company": True, "country_id": self.france.id}
+        )
+        copy = supplier.with_user(self.internal).copy()
+        self.assertEqual(copy.name, "Fournisseur SARL (copy)")
+        self.client.write({"payer_hour_from": 9, "payer_hour_to": 12})
+        copy = self.client.copy({"company_registry": SIRET_AIRBUS, "vat": VAT_AIRBUS})
+        self.assertFalse(copy.payer_id, "the payer contact stays with the original client")
+        self.assertEqual(self.client.payer_id.parent_id, self.client)
+        self.assertFalse(copy.payer_hour_from)
+        with self.assertRaisesRegex(ValidationError, "same SIREN"):
+            self.client.copy()
 
     def test_contacts_of_a_client_share_its_identifiers(self):
         contact = self.env["res.partner"].create(
