@@ -7,6 +7,7 @@ or, when PGHOST is not set, in a private cluster under .local/pg that this comma
 """
 
 import argparse
+import getpass
 import os
 import subprocess
 import sys
@@ -63,7 +64,8 @@ def main(argv=None):
     os.chmod(LOCAL, 0o755)
     if os.environ.get("PGHOST"):
         host, port = os.environ["PGHOST"], int(os.environ.get("PGPORT", 5432))
-        user = os.environ.get("PGUSER", "odoo")
+        # As psql does: the current user unless PGUSER names another.
+        user = os.environ.get("PGUSER") or getpass.getuser()
     else:
         cluster = pgcluster.Cluster(LOCAL / "pg")
         cluster.start()
@@ -77,7 +79,20 @@ def main(argv=None):
         http_port=args.port,
         extra={"db_user": user, "dbfilter": f"^{args.database}$"},
     )
-    if not database_exists(host, port, user, os.environ.get("PGPASSWORD"), args.database):
+    import psycopg2  # noqa: PLC0415 - one of Odoo's own requirements
+
+    try:
+        exists = database_exists(host, port, user, os.environ.get("PGPASSWORD"), args.database)
+    except psycopg2.OperationalError as error:
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        print(
+            f"Cannot start: PostgreSQL at {host}:{port} refused user {user!r} ({reason}); "
+            "set PGUSER (and PGPASSWORD) to a role that may create databases, or unset PGHOST "
+            "to use a private cluster.",
+            file=sys.stderr,
+        )
+        return 2
+    if not exists:
         print(f"First run: creating database {args.database!r} (Odoo {version})...", flush=True)
         modules = ",".join(odooenv.BASE_MODULES + odooenv.OUR_MODULES)
         subprocess.run(

@@ -57,3 +57,21 @@ def test_a_part_that_runs_no_test_fails_the_report():
     report.note("Odoo tests: SKIPPED - no Odoo")
     assert report.ok
     assert report.lines == ["Plain: 3 passed, 0 failed, 1 skipped", "Odoo tests: SKIPPED - no Odoo"]
+
+
+def test_start_explains_a_refused_connection_in_one_line(monkeypatch, tmp_path, capsys):
+    pytest.importorskip("psycopg2")
+    try:
+        odooenv.odoo_version()
+    except odooenv.OdooMissing as missing:
+        pytest.skip(f"bin/cabinet-start needs Odoo first: {missing}")
+    from devtools import start  # noqa: PLC0415 - imports nothing of Odoo itself
+
+    monkeypatch.setenv("PGHOST", str(tmp_path))  # no server listens there
+    monkeypatch.delenv("PGUSER", raising=False)
+    monkeypatch.setattr(start, "LOCAL", tmp_path / ".local")
+    assert start.main(["-d", "cabinet_nowhere"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith(f"Cannot start: PostgreSQL at {tmp_path}:5432 refused user")
+    assert "PGUSER" in err[0]
