@@ -4,6 +4,8 @@ from decimal import Decimal
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date
 
+from odoo.addons.cabinet_dunning.tools import rpc_arguments
+
 from ..rules import dunning_levels, dunning_selection, late_payment
 
 PENDING_STATES = ("proposed", "queued")
@@ -81,12 +83,16 @@ class CabinetDunningRun(models.Model):
         levels), which nobody writes directly.
         """
         self.check_access("read")
+        run_date = rpc_arguments.date_arg(
+            self.env, run_date, "run_date", default=fields.Date.context_today(self)
+        )
+        partner_ids = rpc_arguments.ids_arg(self.env, partner_ids, "partner_ids", "res.partner")
         run = (
             self.sudo()
             .with_context(mail_create_nolog=True)
             .create(
                 {
-                    "run_date": run_date or fields.Date.context_today(self),
+                    "run_date": run_date,
                     "partner_ids": [(6, 0, partner_ids or [])],
                     "user_id": self.env.user.id,
                     "company_id": self.env.company.id,

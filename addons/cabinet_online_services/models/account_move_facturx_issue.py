@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from odoo.addons.cabinet_dunning.tools import rpc_arguments
+
 from .account_move_facturx_check import FacturxRejected
 
 # The name of the Factur-X XML attachment of an issued invoice.
@@ -140,6 +142,9 @@ class AccountMove(models.Model):
         """For integrators (XML-RPC): the Factur-X PDF and XML of posted invoices, issued
         when not yet (once: fetching again returns the same documents and stores nothing),
         as ``[{"id", "name", "filename", "pdf", "xml"}]`` (base64)."""
+        invoice_ids = rpc_arguments.ids_arg(
+            self.env, invoice_ids, "invoice_ids", "account.move", required=True
+        )
         moves = self.browse(invoice_ids)
         moves.check_access("read")
         pdfs = moves._cabinet_issue_facturx()

@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date, split_every
 
+from odoo.addons.cabinet_dunning.tools import rpc_arguments
+
 from ..rules import letter_states
 
 _logger = logging.getLogger(__name__)
@@ -101,9 +103,15 @@ class CabinetBillingRun(models.Model):
         "message"}]}``. The whole book is better billed by the scheduled run, which commits
         chunk by chunk.
         """
+        run_date = rpc_arguments.date_arg(
+            self.env, run_date, "run_date", default=fields.Date.context_today(self)
+        )
+        letter_ids = rpc_arguments.ids_arg(
+            self.env, letter_ids, "letter_ids", "cabinet.engagement.letter"
+        )
         run = self.create(
             {
-                "run_date": run_date or fields.Date.context_today(self),
+                "run_date": run_date,
                 "letter_ids": [(6, 0, letter_ids or [])],
                 "trigger": "api",
             }

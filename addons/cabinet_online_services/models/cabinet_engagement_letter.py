@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.base_iban.models.res_partner_bank import validate_iban
+from odoo.addons.cabinet_dunning.tools import rpc_arguments
 
 from ..rules import billing_periods, letter_dates, letter_states
 
@@ -404,8 +405,10 @@ class CabinetEngagementLetter(models.Model):
     def terminate(self, termination_date, reason):
         """End the letter on ``termination_date`` (its services stop after that day)."""
         self._check_transition(letter_states.TERMINATED)
-        termination_date = fields.Date.to_date(termination_date)
-        if not reason or not reason.strip():
+        termination_date = rpc_arguments.date_arg(
+            self.env, termination_date, "termination_date", required=True
+        )
+        if not isinstance(reason, str) or not reason.strip():
             raise UserError(self.env._("Give the reason why the engagement letter ends."))
         too_early = self.filtered(lambda letter: termination_date < letter.start_date)
         if too_early:
@@ -481,6 +484,13 @@ class CabinetEngagementLetter(models.Model):
         amendment's id.
         """
         self.ensure_one()
+        effective_date = rpc_arguments.date_arg(
+            self.env, effective_date, "effective_date", required=True
+        )
+        reason = rpc_arguments.text_arg(self.env, reason, "reason")
+        services = rpc_arguments.dicts_arg(
+            self.env, services, "services", ("product_id", "quantity", "price_unit")
+        )
         amendment = self.env["cabinet.engagement.amendment"].create(
             {
                 "letter_id": self.id,

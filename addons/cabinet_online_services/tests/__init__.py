@@ -16,3 +16,4 @@ from . import test_facturx_xmlrpc
 from . import test_facturx_send
 from . import test_facturx_concurrency
 from . import test_facturx_checker
+from . import test_rpc_bad_input
