@@ -4,9 +4,8 @@ from decimal import Decimal
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date
 
-from odoo.addons.cabinet_dunning.tools import rpc_arguments
-
 from ..rules import dunning_levels, dunning_selection, late_payment
+from ..tools import rpc_arguments
 
 PENDING_STATES = ("proposed", "queued")
 
