@@ -14,7 +14,13 @@ from ..rules import letter_states
 _logger = logging.getLogger(__name__)
 
 BILL_CHUNK = 200
+# The advisory-lock class of billing runs (the key is this and the company's id).
+RUN_LOCK = 0x0CAB1
 BILLABLE_STATES = (letter_states.ACTIVE, letter_states.SUSPENDED, letter_states.TERMINATED)
+
+
+class BillingRunBusy(UserError):
+    """Another billing run of the company is going on."""
 
 
 class CabinetBillingRun(models.Model):
@@ -109,6 +115,7 @@ class CabinetBillingRun(models.Model):
         letter_ids = rpc_arguments.ids_arg(
             self.env, letter_ids, "letter_ids", "cabinet.engagement.letter"
         )
+        self._lock_company_runs(self.env.company)
         run = self.create(
             {
                 "run_date": run_date,
@@ -159,7 +166,10 @@ class CabinetBillingRun(models.Model):
             ]
         )  # fmt: skip
         for run in self.search([("state", "in", ("queued", "running"))], order="id"):
-            run.with_company(run.company_id)._process(commit=True)
+            try:
+                run.with_company(run.company_id)._process(commit=True)
+            except BillingRunBusy:
+                _logger.info("%s: another run of its company is going on; next time.", run.name)
 
     def action_prepare_direct_debits(self):
         """Gather the run's invoices paid by direct debit into direct-debit orders."""
@@ -181,6 +191,31 @@ class CabinetBillingRun(models.Model):
         chunk is committed: a crash loses at most the chunk in progress, and the next run
         resumes with the clients not billed yet."""
         self.ensure_one()
+        self._lock_company_runs(self.company_id, across_commits=commit)
+        try:
+            return self._process_locked(commit=commit, chunk_size=chunk_size)
+        finally:
+            if commit:
+                self.env.cr.execute(
+                    "SELECT pg_advisory_unlock(%s, %s)", [RUN_LOCK, self.company_id.id]
+                )
+
+    def _lock_company_runs(self, company, across_commits=False):
+        """One billing run at a time per company: a second one answers at once that a run
+        is going on, never waits for it nor reports database errors. The lock lasts the
+        transaction, or until released across the cron's commits."""
+        function = "pg_try_advisory_lock" if across_commits else "pg_try_advisory_xact_lock"
+        self.env.cr.execute(f"SELECT {function}(%s, %s)", [RUN_LOCK, company.id])  # noqa: S608
+        if not self.env.cr.fetchone()[0]:
+            raise BillingRunBusy(
+                self.env._(
+                    "A billing run of %(company)s is already running: what it bills will be "
+                    "in its invoices. Start another once it has ended.",
+                    company=company.name,
+                )
+            )
+
+    def _process_locked(self, commit, chunk_size):
         self.write({"state": "running", "date_started": fields.Datetime.now()})
         partners = self._partners_to_bill()
         remaining = len(partners)

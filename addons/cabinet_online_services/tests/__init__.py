@@ -17,3 +17,4 @@ from . import test_facturx_send
 from . import test_facturx_concurrency
 from . import test_facturx_checker
 from . import test_rpc_bad_input
+from . import test_billing_run_concurrency
