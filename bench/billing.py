@@ -131,7 +131,8 @@ def build_firm(env, letters_count, seed):
     )
     statement = env["cabinet.usage.import"].create(
         {"name": "Relevé octobre", "kind": "usage", "vendor_id": vendor.id,
-         "company_id": company.id, "file": base64.b64encode(csv.encode())}
+         "statement_month": "2026-10-01", "company_id": company.id,
+         "file": base64.b64encode(csv.encode())}
     )  # fmt: skip
     statement.action_check()
     statement.action_import()

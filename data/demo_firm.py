@@ -618,6 +618,7 @@ def start_billing(env, letters, rng, today):
             {
                 "name": f"Relevé {last_month:%m/%Y}",
                 "kind": "usage",
+                "statement_month": last_month,
                 "file": base64.b64encode(f"client;service;période;quantité\n{rows}".encode()),
                 "filename": f"releve-{last_month:%Y-%m}.csv",
             }

@@ -76,3 +76,52 @@ def test_each_client_service_and_month_is_kept_once(records):
     keys = [(row.client, row.service, row.period_start) for row in rows]
     assert len(keys) == len(set(keys))
     assert all(error.code == us.DUPLICATE for error in errors)
+
+
+def test_rows_of_another_month_than_the_statement_are_errors():
+    text = (
+        "client;service;période;quantité\n"
+        "552032534;ECR;2026-11;10\n"
+        "552032534;PAI;2026-12;3\n"
+        "732829320;ECR;2027-03;3\n"
+    )
+    rows, errors = us.read_statement(text, month=date(2026, 11, 17))
+    assert [row.number for row in rows] == [2]
+    assert errors == [
+        us.RowError(3, us.OUT_OF_MONTH, "2026-12"),
+        us.RowError(4, us.OUT_OF_MONTH, "2027-03"),
+    ]
+
+
+def test_numbers_in_other_notations_and_huge_quantities_are_errors():
+    text = "client;service;période;quantité\n" + "".join(
+        f"CLI-{index};ECR;2026-11;{quantity}\n"
+        for index, quantity in enumerate(["1e20", "1E3", "0x10", "NaN", "Infinity", "9" * 400,
+                                          "10000001", "10 000 000"])
+    )  # fmt: skip
+    rows, errors = us.read_statement(text)
+    assert [row.quantity for row in rows] == [Decimal(10_000_000)]
+    assert [(error.number, error.code) for error in errors] == [
+        (2, us.BAD_NUMBER), (3, us.BAD_NUMBER), (4, us.BAD_NUMBER), (5, us.BAD_NUMBER),
+        (6, us.BAD_NUMBER), (7, us.TOO_LARGE), (8, us.TOO_LARGE),
+    ]  # fmt: skip
+
+
+def test_a_binary_file_is_refused_at_its_first_nul_byte():
+    text = "client;service;période;quantité\n552032534;ECR;2026-11;1\n\x00\x01PK\x03\x04"
+    assert us.read_statement(text) == ([], [us.RowError(3, us.NOT_TEXT)])
+
+
+def test_values_quoted_back_never_run_as_formulas():
+    assert us.neutralised('=HYPERLINK("http://evil")') == '\'=HYPERLINK("http://evil")'
+    assert us.neutralised("-2+3") == "'-2+3"
+    assert us.neutralised("@SUM(A1)") == "'@SUM(A1)"
+    assert us.neutralised("CLI-7") == "CLI-7"
+
+
+@given(st.text())
+def test_any_text_is_read_without_crashing_and_quoted_back_harmless(text):
+    rows, errors = us.read_statement("client;service;période;quantité\n" + text)
+    assert all(row.quantity <= us.MAX_QUANTITY for row in rows)
+    for error in errors:
+        assert not us.neutralised(error.value).startswith(us.FORMULA_STARTS)

@@ -1,5 +1,6 @@
 import base64
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -37,14 +38,31 @@ class CabinetUsageImport(models.Model):
         string="Software vendor",
         help="Service codes are looked up among this vendor's services (all vendors if empty).",
     )
+    statement_month = fields.Date(
+        string="Month of the statement",
+        required=True,
+        default=lambda self: self._default_statement_month(),
+        help="The month the vendor's file covers (any day of it): a row of another month is "
+        "an error, never billed.",
+    )
     file = fields.Binary(string="CSV file", attachment=False)
     filename = fields.Char()
     state = fields.Selection(
-        [("draft", "To check"), ("checked", "Checked"), ("imported", "Imported")],
+        [
+            ("draft", "To check"),
+            ("checked", "Checked"),
+            ("imported", "Imported"),
+            ("cancelled", "Cancelled"),
+        ],
         default="draft",
         required=True,
         readonly=True,
         tracking=True,
+    )
+    cancel_reason = fields.Text(
+        string="Why it is cancelled",
+        help="Cancelling an import takes its lines not billed yet out of the next billing "
+        "runs; what is billed already stays on its invoices.",
     )
     line_ids = fields.One2many("cabinet.usage.line", "import_id", string="Lines", readonly=True)
     error_ids = fields.One2many(
@@ -62,7 +80,19 @@ class CabinetUsageImport(models.Model):
             record.line_count = len(record.line_ids)
             record.error_count = len(record.error_ids)
 
+    @api.model
+    def _default_statement_month(self):
+        """The first day of last month: vendors send a month's statement after it."""
+        first = fields.Date.context_today(self).replace(day=1)
+        return (first - timedelta(days=1)).replace(day=1)
+
     def write(self, vals):
+        if "statement_month" in vals and self.filtered(
+            lambda r: r.state in ("imported", "cancelled")
+        ):
+            raise UserError(self.env._("The month of an imported statement cannot change."))
+        if "statement_month" in vals:
+            vals["statement_month"] = fields.Date.to_date(vals["statement_month"]).replace(day=1)
         if "file" in vals and self.filtered(lambda record: record.state == "imported"):
             raise UserError(self.env._("An imported file cannot be replaced: import a new one."))
         if "file" in vals:
@@ -89,7 +119,7 @@ class CabinetUsageImport(models.Model):
             except UnicodeDecodeError:
                 text = raw.decode("cp1252")
             rows, errors = usage_statement.read_statement(
-                text, with_amount=record.kind == "vendor_invoice"
+                text, with_amount=record.kind == "vendor_invoice", month=record.statement_month
             )
             lines, more_errors = record._resolve(rows)
             record.env["cabinet.usage.line"].create(lines)
@@ -174,8 +204,37 @@ class CabinetUsageImport(models.Model):
             "import_id": self.id,
             "row_number": error.number,
             "code": error.code,
-            "value": error.value,
+            "value": usage_statement.neutralised(error.value),
         }
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_billed(self):
+        billed = self.line_ids.filtered(lambda line: line.state == "billed" or line.move_id)
+        if billed:
+            raise UserError(
+                self.env._(
+                    "%(name)s has usage billed on invoices (%(invoices)s): it cannot be "
+                    "deleted. Cancel it with its reason instead; what is billed stays billed.",
+                    name=billed.import_id[:1].name,
+                    invoices=", ".join(billed.move_id.mapped("name")[:5]),
+                )
+            )
+
+    def action_cancel(self):
+        """Cancel these imports with their reason: their lines not billed yet leave the next
+        billing runs; what is billed already stays on its invoices."""
+        if self.filtered(lambda record: not (record.cancel_reason or "").strip()):
+            raise UserError(self.env._("Say why the import is cancelled before cancelling it."))
+        if self.filtered(lambda record: record.state == "cancelled"):
+            raise UserError(self.env._("This import is already cancelled."))
+        self.line_ids.filtered(lambda line: line.state != "billed" and not line.move_id).unlink()
+        self.error_ids.unlink()
+        for record in self:
+            record.message_post(
+                body=self.env._("Import cancelled: %(reason)s", reason=record.cancel_reason)
+            )
+        self.write({"state": "cancelled"})
+        return True
 
     # ------------------------------------------------------------------------------------
     # Import

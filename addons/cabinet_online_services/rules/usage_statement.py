@@ -4,7 +4,10 @@ One row per client, service and month: ``client`` (SIREN, SIRET or the client's 
 at the vendor), ``service`` (the vendor's service code), ``period`` (the month: 2026-11,
 11/2026 or any day of it), ``quantity`` and, in an invoice detail, ``amount`` (excluding
 tax). Columns are found by their header, in French or English; ``;`` or ``,`` separate them
-and numbers may use a decimal comma. Every problem is reported with its row number.
+and numbers may use a decimal comma. Every problem is reported with its row number: a row of
+another month than the statement's, a quantity above the bound, a number in another notation
+(``1e20``) or a file that is not text (NUL bytes) included. Values quoted back to the user are
+neutralised (``neutralised``), so that a spreadsheet opening them runs no formula.
 """
 
 import csv
@@ -31,6 +34,15 @@ MISSING_VALUE = "missing_value"
 BAD_NUMBER = "bad_number"
 BAD_DATE = "bad_date"
 DUPLICATE = "duplicate"
+OUT_OF_MONTH = "out_of_month"
+TOO_LARGE = "too_large"
+NOT_TEXT = "not_text"
+# A quantity above this is a typing or export error, whatever the service.
+MAX_QUANTITY = Decimal(10_000_000)
+# Plain decimals only: digits, one decimal separator (the comma already made a dot).
+NUMBER = re.compile(r"\d+(\.\d+)?")
+# What a spreadsheet reads as a formula at the start of a cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -78,15 +90,21 @@ def parse_month(text):
 
 def parse_number(text):
     """A non-negative decimal written with a dot or a comma (spaces as thousands separators),
-    or None."""
+    or None: no sign, no exponent, no other notation."""
     cleaned = re.sub(r"[\s\u00a0\u202f]", "", text or "").replace(",", ".")
-    if not cleaned:
+    if not NUMBER.fullmatch(cleaned):
         return None
     try:
-        number = Decimal(cleaned)
+        return Decimal(cleaned)
     except InvalidOperation:
         return None
-    return number if number.is_finite() and number >= 0 else None
+
+
+def neutralised(value):
+    """``value`` as it may be shown or exported: a cell a spreadsheet would read as a
+    formula gets a leading apostrophe."""
+    value = value or ""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _columns(header, with_amount):
@@ -100,13 +118,18 @@ def _columns(header, with_amount):
     return {column: found.get(column) for column in wanted}
 
 
-def read_statement(text, with_amount=False):
+def read_statement(text, with_amount=False, month=None, max_quantity=MAX_QUANTITY):
     """The rows of a statement and the problems found, line by line.
 
     A row with a problem is not among the rows; a row repeating the client, service and
-    month of an earlier one is a duplicate.
+    month of an earlier one is a duplicate; with ``month`` (any day of it), a row of another
+    month is an error; a quantity above ``max_quantity`` is an error. A text with NUL bytes
+    (a binary file) is refused as a whole, at the row of the first one.
     """
     text = text.lstrip("\ufeff")
+    if "\x00" in text:
+        return [], [RowError(text[: text.index("\x00")].count("\n") + 1, NOT_TEXT)]
+    statement_start = month.replace(day=1) if month else None
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     records = [record for record in csv.reader(io.StringIO(text), delimiter=delimiter)]
@@ -126,13 +149,19 @@ def read_statement(text, with_amount=False):
         if empty:
             errors.append(RowError(number, MISSING_VALUE, ", ".join(empty)))
             continue
-        month = parse_month(values["period"])
-        if month is None:
+        row_month = parse_month(values["period"])
+        if row_month is None:
             errors.append(RowError(number, BAD_DATE, values["period"]))
+            continue
+        if statement_start and row_month[0] != statement_start:
+            errors.append(RowError(number, OUT_OF_MONTH, values["period"]))
             continue
         quantity = parse_number(values["quantity"])
         if quantity is None:
             errors.append(RowError(number, BAD_NUMBER, values["quantity"]))
+            continue
+        if quantity > max_quantity:
+            errors.append(RowError(number, TOO_LARGE, values["quantity"]))
             continue
         amount = None
         if with_amount:
@@ -140,13 +169,13 @@ def read_statement(text, with_amount=False):
             if amount is None:
                 errors.append(RowError(number, BAD_NUMBER, values["amount"]))
                 continue
-        key = (normalize_client(values["client"]), values["service"].upper(), month[0])
+        key = (normalize_client(values["client"]), values["service"].upper(), row_month[0])
         if key in seen:
             errors.append(RowError(number, DUPLICATE, str(seen[key])))
             continue
         seen[key] = number
-        rows.append(Row(number, values["client"], values["service"], month[0], month[1],
-                        quantity, amount))  # fmt: skip
+        rows.append(Row(number, values["client"], values["service"], row_month[0],
+                        row_month[1], quantity, amount))  # fmt: skip
     return rows, errors
 
 

@@ -28,11 +28,12 @@ class TestUsageImport(OnlineServicesCase):
         cls.other_client.write({"online_services_account_code": "CLI-7"})
         cls.Import = cls.env["cabinet.usage.import"]
 
-    def _import(self, text, kind="usage"):
+    def _import(self, text, kind="usage", month="2026-11-01"):
         record = self.Import.create(
             {
                 "name": "Relevé novembre",
                 "kind": kind,
+                "statement_month": month,
                 "vendor_id": self.vendor.id,
                 "file": base64.b64encode(text.encode()),
                 "filename": "releve.csv",
@@ -63,7 +64,9 @@ class TestUsageImport(OnlineServicesCase):
         self.assertFalse(again["invoice_ids"], "usage is billed once")
 
     def test_usage_of_the_current_month_waits_for_its_end(self):
-        self._import("client;service;période;quantité\n552032534;ECR;2026-12;10\n").action_import()
+        self._import(
+            "client;service;période;quantité\n552032534;ECR;2026-12;10\n", month="2026-12-01"
+        ).action_import()
         result = self.env["cabinet.billing.run"].run_billing("2026-12-31")
         self.assertFalse(
             self.env["account.move"]
@@ -149,9 +152,10 @@ class TestUsageImport(OnlineServicesCase):
         self.assertEqual(detail.error_ids.code, "unknown_client")
         detail.write(
             {
+                "statement_month": "2026-10-01",
                 "file": base64.b64encode(
                     "client;service;période;quantité;montant\nCLI-7;PAI;2026-10;1;20\n".encode()
-                )
+                ),
             }
         )
         self.assertEqual(detail.state, "draft", "a new file is checked again")
@@ -169,3 +173,42 @@ class TestUsageImport(OnlineServicesCase):
         self.assertFalse(self.Import.with_user(self.other_company_user).search([]))
         with self.assertRaises(AccessError):
             self.Import.with_user(self.portal_user).search([])
+
+    def test_rows_of_another_month_are_errors_and_never_billed(self):
+        record = self._import(
+            "client;service;période;quantité\n552032534;ECR;2026-11;10\n552032534;PAI;2027-03;4\n"
+        )
+        self.assertEqual(record.error_ids.mapped("code"), ["out_of_month"])
+        self.assertEqual(record.error_ids.row_number, 3)
+        self.assertEqual(record.line_ids.mapped("row_number"), [2])
+
+    def test_binary_files_and_formulas_get_a_row_and_stay_harmless(self):
+        record = self._import("client;service;période;quantité\n\x00\x01\x02")
+        self.assertEqual((record.error_ids.code, record.error_ids.row_number), ("not_text", 2))
+        record = self._import(
+            'client;service;période;quantité\n=HYPERLINK("http://x");ECR;2026-11;1e20\n'
+            "552032534;ECR;2026-11;99999999\n"
+        )
+        self.assertEqual(record.error_ids.mapped("code"), ["bad_number", "too_large"])
+        self.assertEqual(record.error_ids[0].value, "1e20")
+        self.assertFalse(record.line_ids)
+
+    def test_an_import_billed_cannot_be_deleted_only_cancelled_with_its_reason(self):
+        record = self._import(
+            "client;service;période;quantité\n552032534;ECR;2026-11;100\ncli-7;PAI;2026-11;2\n"
+        )
+        record.action_import()
+        self.env["cabinet.billing.run"].run_billing("2026-12-01", letter_ids=self.letter.ids)
+        billed = record.line_ids.filtered(lambda line: line.state == "billed")
+        self.assertTrue(billed.move_id)
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            record.unlink()
+        with self.assertRaisesRegex(UserError, "Say why"):
+            record.action_cancel()
+        record.cancel_reason = "Relevé corrigé envoyé par l'éditeur"
+        record.action_cancel()
+        self.assertEqual(record.state, "cancelled")
+        self.assertEqual(record.line_ids, billed, "what is billed stays, the rest is gone")
+        self.assertEqual(billed.state, "billed")
+        with self.assertRaisesRegex(UserError, "cannot change"):
+            record.statement_month = "2026-10-01"
