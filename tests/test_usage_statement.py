@@ -125,3 +125,10 @@ def test_any_text_is_read_without_crashing_and_quoted_back_harmless(text):
     assert all(row.quantity <= us.MAX_QUANTITY for row in rows)
     for error in errors:
         assert not us.neutralised(error.value).startswith(us.FORMULA_STARTS)
+
+
+def test_old_mac_line_ends_and_monster_fields_are_read_or_refused_with_a_row():
+    rows, errors = us.read_statement("client;service;période;quantité\r552032534;ECR;2026-11;1\r")
+    assert (len(rows), errors) == (1, [])
+    monster = "client;service;période;quantité\n552032534;ECR;2026-11;1\n" + "x" * 200_000
+    assert us.read_statement(monster) == ([], [us.RowError(3, us.UNREADABLE)])

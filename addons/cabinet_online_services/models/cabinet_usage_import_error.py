@@ -23,6 +23,7 @@ class CabinetUsageImportError(models.Model):
             (usage_statement.OUT_OF_MONTH, "Another month than the statement's"),
             (usage_statement.TOO_LARGE, "Quantity too large"),
             (usage_statement.NOT_TEXT, "Not a text file"),
+            (usage_statement.UNREADABLE, "Unreadable CSV"),
             ("unknown_client", "Unknown client"),
             ("unknown_service", "Unknown service"),
             ("already_imported", "Already imported"),

@@ -37,6 +37,7 @@ DUPLICATE = "duplicate"
 OUT_OF_MONTH = "out_of_month"
 TOO_LARGE = "too_large"
 NOT_TEXT = "not_text"
+UNREADABLE = "unreadable"
 # A quantity above this is a typing or export error, whatever the service.
 MAX_QUANTITY = Decimal(10_000_000)
 # Plain decimals only: digits, one decimal separator (the comma already made a dot).
@@ -126,13 +127,17 @@ def read_statement(text, with_amount=False, month=None, max_quantity=MAX_QUANTIT
     month is an error; a quantity above ``max_quantity`` is an error. A text with NUL bytes
     (a binary file) is refused as a whole, at the row of the first one.
     """
-    text = text.lstrip("\ufeff")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
         return [], [RowError(text[: text.index("\x00")].count("\n") + 1, NOT_TEXT)]
     statement_start = month.replace(day=1) if month else None
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    records = [record for record in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        records = list(reader)
+    except csv.Error:  # e.g. a field longer than the csv module reads
+        return [], [RowError(reader.line_num, UNREADABLE)]
     if not records or not any(field.strip() for field in records[0]):
         return [], [RowError(1, EMPTY_FILE)]
     columns = _columns(records[0], with_amount)
