@@ -42,14 +42,15 @@ class CabinetTestMixin:
 
     @contextmanager
     def _odoorpc(self, login):
-        """An odoorpc session of ``login`` (password = login) on the test server, which shares
-        the test's transaction: Odoo's HttpCase serves only the requests it allows."""
+        """An odoorpc session of ``login`` (the password Odoo's ``new_test_user`` gives: the
+        login, padded to 8 characters with "x") on the test server, which shares the test's
+        transaction: Odoo's HttpCase serves only the requests it allows."""
         self.env.flush_all()
         with self.allow_requests(all_requests=True):
             client = odoorpc.ODOO(
                 "127.0.0.1", protocol="jsonrpc", port=self.http_port(), timeout=60
             )
-            client.login(get_db_name(), login, login)
+            client.login(get_db_name(), login, login + "x" * (8 - len(login)))
             yield client
         self.env.invalidate_all()
 

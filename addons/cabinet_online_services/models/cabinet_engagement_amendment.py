@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..rules import letter_states
+from .cabinet_engagement_letter import by_action, is_action
 
 
 class CabinetEngagementAmendment(models.Model):
@@ -37,8 +38,35 @@ class CabinetEngagementAmendment(models.Model):
                 letter=amendment.letter_id.name,
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not is_action(self) and any(
+            vals.get("state", "draft") != "draft" or vals.get("applied_datetime")
+            for vals in vals_list
+        ):
+            raise UserError(self._applied_by_its_button_message())
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not is_action(self):
+            if {"state", "applied_datetime"} & set(vals):
+                raise UserError(self._applied_by_its_button_message())
+            applied = self.filtered(lambda amendment: amendment.state == "applied")
+            if applied:
+                raise UserError(
+                    self.env._(
+                        "%(name)s is applied: it is the record of what changed, and stays as "
+                        "it is. Draw up a new amendment.",
+                        name=applied[0].name,
+                    )
+                )
+        return super().write(vals)
+
+    def _applied_by_its_button_message(self):
+        return self.env._("An amendment is applied with its Apply button, once.")
+
     def action_apply(self):
-        for amendment in self:
+        for amendment in by_action(self):
             amendment._apply()
         return True
 

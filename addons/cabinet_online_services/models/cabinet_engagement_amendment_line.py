@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class CabinetEngagementAmendmentLine(models.Model):
@@ -23,6 +24,34 @@ class CabinetEngagementAmendmentLine(models.Model):
         precompute=True,
         digits="Product Price",
     )
+
+    def _refuse_applied(self, amendments):
+        applied = amendments.filtered(lambda amendment: amendment.state == "applied")
+        if applied:
+            raise UserError(
+                self.env._(
+                    "%(name)s is applied: its services are the record of what changed, and "
+                    "stay as they are. Draw up a new amendment.",
+                    name=applied[0].name,
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._refuse_applied(
+            self.env["cabinet.engagement.amendment"].browse(
+                {vals.get("amendment_id") for vals in vals_list if vals.get("amendment_id")}
+            )
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._refuse_applied(self.amendment_id)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_applied(self):
+        self._refuse_applied(self.amendment_id)
 
     @api.depends("product_id")
     def _compute_price_unit(self):

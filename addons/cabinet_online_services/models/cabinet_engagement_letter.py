@@ -9,6 +9,25 @@ from odoo.addons.cabinet_dunning.tools import rpc_arguments
 from ..rules import billing_periods, letter_dates, letter_states
 
 SDD_METHOD_CODE = "sepa_direct_debit"
+# A letter's state and its dates change only through its actions, which mark their writes
+# with this object (no RPC call can pass it); so do its client once it left the draft, and
+# the agreed services of a letter sent (amendments change those).
+TRANSITION = object()
+STATE_FIELDS = {"state", "sent_date", "signed_date", "activation_date", "suspension_date",
+                "termination_date", "termination_reason"}  # fmt: skip
+CLIENT_FIELDS = {"partner_id", "company_id"}
+# Bounds that keep every date computed from a letter within what Python and lists handle.
+MAX_DURATION_MONTHS = 600
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def by_action(records):
+    """``records`` in an environment whose writes are those of our actions."""
+    return records.with_context(cabinet_letter_transition=TRANSITION)
+
+
+def is_action(records):
+    return records.env.context.get("cabinet_letter_transition") is TRANSITION
 
 
 class CabinetEngagementLetter(models.Model):
@@ -264,8 +283,65 @@ class CabinetEngagementLetter(models.Model):
                     )
                 )
 
+    @api.constrains("duration_months", "notice_months", "start_date")
+    def _check_bounds(self):
+        for letter in self:
+            if not 1 <= letter.duration_months <= MAX_DURATION_MONTHS:
+                raise ValidationError(
+                    self.env._(
+                        "%(letter)s: the duration is from 1 to %(max)s months.",
+                        letter=letter.name, max=MAX_DURATION_MONTHS,
+                    )
+                )  # fmt: skip
+            if not 0 <= letter.notice_months <= letter.duration_months:
+                raise ValidationError(
+                    self.env._(
+                        "%(letter)s: the notice is from 0 months to the letter's duration.",
+                        letter=letter.name,
+                    )
+                )
+            if letter.start_date and not FIRST_YEAR <= letter.start_date.year <= LAST_YEAR:
+                raise ValidationError(
+                    self.env._(
+                        "%(letter)s: the start date is between 1900 and 2999.", letter=letter.name
+                    )
+                )
+
+    def _refuse_direct_changes(self, vals, creating=False):
+        """The letter's state and dates change only through its buttons; its client, once
+        the letter left the draft, never."""
+        if is_action(self):
+            return
+        states = STATE_FIELDS & set(vals)
+        if creating and vals.get("state", letter_states.DRAFT) == letter_states.DRAFT:
+            states -= {"state"}
+        if states:
+            raise UserError(
+                self.env._(
+                    "The state of an engagement letter and its dates change only with its "
+                    "buttons (send, sign, activate, suspend, terminate), which check what each "
+                    "step needs: %(fields)s.",
+                    fields=", ".join(
+                        self._fields[name]._description_string(self.env) for name in states
+                    ),
+                )
+            )
+        if CLIENT_FIELDS & set(vals) and any(let.state != letter_states.DRAFT for let in self):
+            raise UserError(
+                self.env._(
+                    "The client of a letter sent or signed cannot change: draw up a new letter "
+                    "for the other client."
+                )
+            )
+
+    def write(self, vals):
+        self._refuse_direct_changes(vals)
+        return super().write(vals)
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._refuse_direct_changes(vals, creating=True)
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = (
@@ -316,17 +392,21 @@ class CabinetEngagementLetter(models.Model):
                     letters=", ".join(empty.mapped("name")),
                 )
             )
-        self.write({"state": letter_states.SENT, "sent_date": fields.Date.context_today(self)})
+        by_action(self).write(
+            {"state": letter_states.SENT, "sent_date": fields.Date.context_today(self)}
+        )
         return True
 
     def action_back_to_draft(self):
         self._check_transition(letter_states.DRAFT)
-        self.write({"state": letter_states.DRAFT, "sent_date": False})
+        by_action(self).write({"state": letter_states.DRAFT, "sent_date": False})
         return True
 
     def action_sign(self):
         self._check_transition(letter_states.SIGNED)
-        self.write({"state": letter_states.SIGNED, "signed_date": fields.Date.context_today(self)})
+        by_action(self).write(
+            {"state": letter_states.SIGNED, "signed_date": fields.Date.context_today(self)}
+        )
         return True
 
     def action_activate(self):
@@ -334,13 +414,14 @@ class CabinetEngagementLetter(models.Model):
         self._check_transition(letter_states.ACTIVE)
         self._check_direct_debit_ready()
         today = fields.Date.context_today(self)
-        resumed = self.filtered(lambda letter: letter.state == letter_states.SUSPENDED)
+        letters = by_action(self)
+        resumed = letters.filtered(lambda letter: letter.state == letter_states.SUSPENDED)
         # The days of a suspension that stopped billing are never billed.
         resumed.filtered("suspension_stops_billing").line_ids.write(
             {"billing_skipped_until": today - timedelta(days=1)}
         )
         resumed.write({"state": letter_states.ACTIVE, "suspension_date": False})
-        (self - resumed).write({"state": letter_states.ACTIVE, "activation_date": today})
+        (letters - resumed).write({"state": letter_states.ACTIVE, "activation_date": today})
         return True
 
     def _check_direct_debit_ready(self):
@@ -384,7 +465,7 @@ class CabinetEngagementLetter(models.Model):
 
     def action_suspend(self):
         self._check_transition(letter_states.SUSPENDED)
-        self.write(
+        by_action(self).write(
             {
                 "state": letter_states.SUSPENDED,
                 "suspension_date": fields.Date.context_today(self),
@@ -419,10 +500,11 @@ class CabinetEngagementLetter(models.Model):
                     start=min(too_early.mapped("start_date")),
                 )
             )
-        self.line_ids.filtered(
+        letters = by_action(self)
+        letters.line_ids.filtered(
             lambda line: not line.date_end or line.date_end > termination_date
         ).write({"date_end": termination_date})
-        self.write(
+        letters.write(
             {
                 "state": letter_states.TERMINATED,
                 "termination_date": termination_date,

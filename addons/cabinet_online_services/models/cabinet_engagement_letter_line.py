@@ -1,9 +1,13 @@
 from decimal import Decimal
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
-from ..rules import billing_periods
+from ..rules import billing_periods, letter_states
+from .cabinet_engagement_letter import is_action
+
+# What the client agreed to on a line: changed only by an amendment once the letter is sent.
+AGREED_FIELDS = {"letter_id", "product_id", "quantity", "price_unit", "date_start", "date_end"}
 
 
 class CabinetEngagementLetterLine(models.Model):
@@ -132,6 +136,38 @@ class CabinetEngagementLetterLine(models.Model):
     def _compute_date_start(self):
         for line in self:
             line.date_start = line.date_start or line.letter_id.start_date
+
+    def _refuse_changes_of_sent_letters(self, letters, fields_changed):
+        if is_action(self) or not (AGREED_FIELDS & set(fields_changed)):
+            return
+        sent = letters.filtered(lambda letter: letter.state != letter_states.DRAFT)
+        if sent:
+            raise UserError(
+                self.env._(
+                    "The services of %(letters)s were sent to the client: they change only by "
+                    "an amendment (from a date on), never directly.",
+                    letters=", ".join(sent.mapped("name")),
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        letters = self.env["cabinet.engagement.letter"].browse(
+            {vals.get("letter_id") for vals in vals_list if vals.get("letter_id")}
+        )
+        self._refuse_changes_of_sent_letters(letters, AGREED_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        letters = self.letter_id | self.env["cabinet.engagement.letter"].browse(
+            vals.get("letter_id") or []
+        )
+        self._refuse_changes_of_sent_letters(letters, vals)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sent(self):
+        self._refuse_changes_of_sent_letters(self.letter_id, AGREED_FIELDS)
 
     @api.constrains("date_start", "date_end", "quantity", "price_unit", "product_id")
     def _check_line(self):

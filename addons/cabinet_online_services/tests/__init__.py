@@ -18,3 +18,4 @@ from . import test_facturx_concurrency
 from . import test_facturx_checker
 from . import test_rpc_bad_input
 from . import test_billing_run_concurrency
+from . import test_letter_integrity

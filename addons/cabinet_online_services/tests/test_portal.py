@@ -89,7 +89,8 @@ class TestPortal(OnlineServicesCase, HttpCase):
                 allow_redirects=False,
             )
             self.assertEqual(response.status_code, 400, version_id)
-            self.assertIn("not a number", response.text)
+            expected = {"fr_FR": "pas un nombre"}.get(self.client_portal_user.lang, "not a number")
+            self.assertIn(expected, response.text)
         self.assertFalse(
             self.env["cabinet.terms.acceptance"].search(
                 [("user_id", "=", self.client_portal_user.id)]
