@@ -404,6 +404,7 @@ class _InvoiceBatch:
                 "lines": [],
                 "periods": [],
                 "usage": self.env["cabinet.usage.line"],
+                "credited": self.env["account.move"],
                 "partner": letter.partner_id,
                 "mode": letter.payment_mode_id,
                 "term": term,
@@ -452,6 +453,7 @@ class _InvoiceBatch:
             label=self._label(letter.partner_id, line.name, date_from, period.date_to),
         )
         group["lines"].append(_invoice_line(line.product_id, label, 1, -amount))
+        group["credited"] |= period.move_id
         group["periods"].append(
             {"line_id": line.id, "kind": "credit", "period_start": period.period_start,
              "period_end": period.period_end, "date_from": date_from,
@@ -517,10 +519,15 @@ class _InvoiceBatch:
                 "invoice_line_ids": [(0, 0, line) for line in lines],
                 **Move._cabinet_public_body_vals(group["partner"]),
             }
-            if group["term"]:
+            mode = group["mode"]
+            if move_type == "out_refund":
+                # A credit note credits the invoice that billed the days given back, and is
+                # paid back by the mode's refund mode, never collected by direct debit.
+                vals["reversed_entry_id"] = group["credited"].sorted("id")[-1:].id
+                mode = mode.refund_payment_mode_id
+            elif group["term"]:
                 vals["invoice_payment_term_id"] = group["term"].id
-            if group["mode"]:
-                vals["payment_mode_id"] = group["mode"].id
+            vals["payment_mode_id"] = mode.id
             vals_list.append(vals)
         moves = self.env["account.move"].create(vals_list)
         receivable = company.online_services_receivable_account_id

@@ -135,11 +135,28 @@ class TestBillingRun(OnlineServicesCase):
                          "a letter fully billed is no longer looked at")  # fmt: skip
 
     def test_termination_after_billing_in_advance_gives_the_unused_days_back(self):
-        self._bill("2026-11-25")
+        first_run, _result = self._bill("2026-11-25")
+        december = first_run.invoice_ids.filtered(
+            lambda move: self.letter.line_ids.billed_period_ids.filtered(
+                lambda period, move=move: (
+                    period.move_id == move and period.period_start.isoformat() == "2026-12-01"
+                )
+            )
+        )
+        self.assertEqual(len(december), 1)
+        refund_mode = self.env["account.payment.mode"].create(
+            {"name": "Remboursement par virement", "payment_type": "outbound",
+             "payment_method_id": self.env.ref("account.account_payment_method_manual_out").id,
+             "bank_account_link": "variable"}
+        )  # fmt: skip
+        self.letter.payment_mode_id.refund_payment_mode_id = refund_mode
         self.letter.terminate("2026-12-10", "Départ du client")
         run, _result = self._bill("2026-12-25")
-        self.assertEqual(run.invoice_ids.move_type, "out_refund")
-        self.assertEqual(run.invoice_ids.amount_untaxed, 150 - 48.39, "21 days of 31 back")
+        credit_note = run.invoice_ids
+        self.assertEqual(credit_note.move_type, "out_refund")
+        self.assertEqual(credit_note.amount_untaxed, 150 - 48.39, "21 days of 31 back")
+        self.assertEqual(credit_note.reversed_entry_id, december, "it credits December's invoice")
+        self.assertEqual(credit_note.payment_mode_id, refund_mode, "paid back, never debited")
         self.assertTrue(all(self.letter.line_ids.mapped("billing_done")), "credited: done")
 
     def test_a_suspended_letter_is_reported_and_its_suspension_never_billed(self):
