@@ -409,11 +409,26 @@ class CabinetEngagementLetter(models.Model):
         )
         return True
 
-    def action_activate(self):
-        """Start the services; a direct-debit letter needs a valid SEPA mandate."""
+    def action_activate(self, activation_date=None):
+        """Start the services, or resume them after a suspension, on ``activation_date``
+        (today by default; integrators may give another day); a direct-debit letter needs a
+        valid SEPA mandate."""
         self._check_transition(letter_states.ACTIVE)
+        today = rpc_arguments.date_arg(
+            self.env, activation_date, "activation_date", default=fields.Date.context_today(self)
+        )
+        early = self.filtered(
+            lambda letter: letter.suspension_date and today < letter.suspension_date
+        )
+        if early:
+            raise UserError(
+                self.env._(
+                    "%(letters)s cannot resume before its suspension (%(date)s).",
+                    letters=", ".join(early.mapped("name")),
+                    date=max(early.mapped("suspension_date")),
+                )
+            )
         self._check_direct_debit_ready()
-        today = fields.Date.context_today(self)
         letters = by_action(self)
         resumed = letters.filtered(lambda letter: letter.state == letter_states.SUSPENDED)
         # The days of a suspension that stopped billing are never billed.
@@ -463,13 +478,26 @@ class CabinetEngagementLetter(models.Model):
         if problems:
             raise UserError("\n".join(dict.fromkeys(problems)))
 
-    def action_suspend(self):
+    def action_suspend(self, suspension_date=None):
+        """Suspend the letter from ``suspension_date`` (today by default; integrators may
+        give another day, not before the letter was activated)."""
         self._check_transition(letter_states.SUSPENDED)
+        suspension_date = rpc_arguments.date_arg(
+            self.env, suspension_date, "suspension_date",
+            default=fields.Date.context_today(self),
+        )  # fmt: skip
+        early = self.filtered(
+            lambda letter: suspension_date < (letter.activation_date or letter.start_date)
+        )
+        if early:
+            raise UserError(
+                self.env._(
+                    "%(letters)s cannot be suspended before it was activated.",
+                    letters=", ".join(early.mapped("name")),
+                )
+            )
         by_action(self).write(
-            {
-                "state": letter_states.SUSPENDED,
-                "suspension_date": fields.Date.context_today(self),
-            }
+            {"state": letter_states.SUSPENDED, "suspension_date": suspension_date}
         )
         return True
 

@@ -23,7 +23,8 @@ class TestDunningIntegration(OnlineServicesCase, AccountTestInvoicingCommon):
         ]
         cls._setup_letters()
         cls._valid_mandate(cls.client)
-        cls._activate(cls.letter)
+        with freeze_time(TODAY - timedelta(days=200)):  # active well before the reminders
+            cls._activate(cls.letter)
         cls.policy = cls.env.ref("cabinet_dunning.policy_standard")
 
     def _invoice(self, amount, days_late):

@@ -1,3 +1,5 @@
+from datetime import date
+
 import odoorpc
 
 from odoo.exceptions import UserError, ValidationError
@@ -112,3 +114,23 @@ class TestLetterIntegrity(OnlineServicesCase, HttpCase):
             with self.subTest(vals=vals), self.assertRaisesRegex(ValidationError, message):
                 self.draft.write(vals)
         self.assertTrue(self.env["cabinet.engagement.letter"].search_read([], ["term_end_date"]))
+
+    def test_suspension_and_resumption_take_a_date_over_rpc(self):
+        activated = self.letter.activation_date
+        with self._odoorpc("os_manager") as rpc:
+            rpc.execute_kw("cabinet.engagement.letter", "action_suspend", [self.letter.ids],
+                           {"suspension_date": "2027-02-15"})  # fmt: skip
+        self.assertEqual(self.letter.suspension_date.isoformat(), "2027-02-15")
+        self._refused("os_manager", "cabinet.engagement.letter", "action_activate",
+                      [self.letter.ids, "2027-02-01"], "before its suspension")  # fmt: skip
+        self._refused("os_manager", "cabinet.engagement.letter", "action_activate",
+                      [self.letter.ids, "15/03/2027"], "activation_date")  # fmt: skip
+        with self._odoorpc("os_manager") as rpc:
+            rpc.execute_kw("cabinet.engagement.letter", "action_activate", [self.letter.ids],
+                           {"activation_date": "2027-03-01"})  # fmt: skip
+        self.assertEqual(self.letter.state, "active")
+        self.assertEqual(self.letter.activation_date, activated, "resumed, not started again")
+        if self.letter.suspension_stops_billing:
+            self.assertEqual(
+                set(self.letter.line_ids.mapped("billing_skipped_until")), {date(2027, 2, 28)}
+            )
