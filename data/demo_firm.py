@@ -487,10 +487,14 @@ def create_engagement_letters(env, company, clients, rng, today):
     """One engagement letter per client, in every state, SEPA mandates for direct debit."""
     company.sepa_creditor_identifier = "FR78ZZZ424242"
     sdd_method = env.ref("account_banking_sepa_direct_debit.sepa_direct_debit")
+    bank_journal = env["account.journal"].search(
+        [("company_id", "=", company.id), ("type", "=", "bank")], limit=1
+    )
     modes = env["account.payment.mode"].create(
         [
             {"name": "Prélèvement SEPA", "company_id": company.id,
-             "bank_account_link": "variable", "payment_method_id": sdd_method.id},
+             "bank_account_link": "fixed", "fixed_journal_id": bank_journal.id,
+             "payment_method_id": sdd_method.id},
             {"name": "Virement", "company_id": company.id, "bank_account_link": "variable",
              "payment_method_id": env.ref("account.account_payment_method_manual_in").id},
         ]
@@ -608,9 +612,13 @@ def start_billing(env, letters, rng, today):
             and line.letter_id.partner_id.siren
         )
     )
+    # What a small or middle-sized client uses in a month: some payslips, some hundreds or
+    # thousands of entries (tens to a few hundred euros a month of online services).
+    monthly_use = {"PAIE": [2, 3, 5, 8, 14, 25], "ECR": [120, 300, 650, 1200, 2400]}
     rows = "".join(
         f"{line.letter_id.partner_id.siren};{line.product_id.vendor_service_code};"
-        f"{last_month:%Y-%m};{rng.choice([3, 40, 180, 650, 2400])}\n"
+        f"{last_month:%Y-%m};"
+        f"{rng.choice(monthly_use.get(line.product_id.vendor_service_code, [1, 2, 5]))}\n"
         for line in usage_lines
     )
     if rows:
@@ -626,7 +634,21 @@ def start_billing(env, letters, rng, today):
         statement.action_check()
         statement.action_import_valid_lines()
     result = env["cabinet.billing.run"].run_billing(today)
-    return env["account.move"].browse(result["invoice_ids"])
+    invoices = env["account.move"].browse(result["invoice_ids"])
+    collect_direct_debits(env, invoices, today)
+    return invoices
+
+
+def collect_direct_debits(env, invoices, today):
+    """The run's invoices paid by direct debit go into a direct-debit order, confirmed with
+    its SEPA pain.008 file ready for the bank."""
+    orders = env["account.move"]._cabinet_prepare_direct_debits(
+        [("move_id", "in", invoices.ids)], today + timedelta(days=40)
+    )
+    for order in orders:
+        order.draft2open()
+        order.open2generated()
+    return orders
 
 
 def start_dunning(env, invoices, today):
