@@ -33,3 +33,4 @@ from . import cabinet_einvoice_batch
 from . import account_move_facturx_check
 from . import mail_mail
 from . import account_move_send
+from . import account_payment_term

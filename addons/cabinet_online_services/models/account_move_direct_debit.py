@@ -34,26 +34,41 @@ class AccountMove(models.Model):
         return self.env["account.move.line"].search(domain, order="date_maturity, id")
 
     @api.model
-    def _cabinet_prepare_direct_debits(self, domain, due_by=None):
+    def _cabinet_prepare_direct_debits(self, domain, due_by=None, next_only=False):
         """Put the instalments of the invoices of ``domain`` due by ``due_by`` into the draft
         direct-debit order of their payment mode (created when there is none). Returns the
         orders."""
         lines = self._cabinet_debit_lines(domain, due_by)
-        by_mode = defaultdict(lambda: self.env["account.move.line"])
+        if next_only:
+            # Only each invoice's next instalment (its lines come by due date).
+            first = {}
+            for line in lines:
+                first.setdefault(line.move_id, line)
+            lines = lines.browse([line.id for line in first.values()])
+        # One order per payment mode and month of collection: each monthly debit of an
+        # annual fee goes into the order of its own month, each line debited on its due date.
+        by_order = defaultdict(lambda: self.env["account.move.line"])
         for line in lines:
-            by_mode[line.move_id.payment_mode_id] |= line
-        orders = self.env["account.payment.order"]
-        for mode, mode_lines in by_mode.items():
-            order = orders.search(
-                [("payment_mode_id", "=", mode.id), ("state", "=", "draft")], limit=1
-            ) or orders.create({"payment_mode_id": mode.id})
-            mode_lines.create_payment_line_from_move_line(order)
+            by_order[line.move_id.payment_mode_id, f"{line.date_maturity:%Y-%m}"] |= line
+        Order = self.env["account.payment.order"]
+        orders = Order
+        for (mode, month), order_lines in by_order.items():
+            description = self.env._("Direct debits of %(month)s", month=month)
+            order = Order.search(
+                [("payment_mode_id", "=", mode.id), ("state", "=", "draft"),
+                 ("description", "=", description)], limit=1,
+            ) or Order.create(
+                {"payment_mode_id": mode.id, "date_prefered": "due", "description": description}
+            )  # fmt: skip
+            order_lines.create_payment_line_from_move_line(order)
             orders |= order
         return orders
 
     def action_cabinet_prepare_direct_debits(self):
-        """Gather the selected invoices paid by direct debit into direct-debit orders."""
-        orders = self._cabinet_prepare_direct_debits([("move_id", "in", self.ids)])
+        """Gather the next instalment of each selected invoice paid by direct debit into the
+        direct-debit order of its month; the later instalments go into their own month's
+        order when their time comes (the daily preparation)."""
+        orders = self._cabinet_prepare_direct_debits([("move_id", "in", self.ids)], next_only=True)
         if not orders:
             raise UserError(
                 self.env._(

@@ -379,6 +379,17 @@ class AccountMove(models.Model):
                 mandate_reference=self.mandate_id.unique_mandate_reference or "",
                 debtor_iban=self.mandate_id.partner_bank_id.sanitized_acc_number or "",
             )
+        elif self.move_type == "out_refund":
+            # A credit note is paid back to the client by transfer (58, to its IBAN), or set
+            # off against what it owes when its IBAN is not known (1, instrument not defined).
+            bank = (
+                self.mandate_id.partner_bank_id | self.commercial_partner_id.bank_ids
+            ).filtered(lambda account: account.acc_type == "iban")[:1]
+            values.update(
+                payment_means_code="58" if bank else "1",
+                payee_iban=bank.sanitized_acc_number or "",
+                payee_bic=bank.bank_bic or "",
+            )
         else:
             # A SEPA credit transfer (58) names the firm's IBAN; without one, "30".
             bank = self._cabinet_payee_bank()

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import fields, models
 
 ONLINE_SERVICES_JOURNAL_CODE = "SEL"
@@ -44,6 +46,18 @@ class ResCompany(models.Model):
         "direct debit that fall due within this many days are put in a draft direct-debit "
         "order of their payment mode, ready to be sent to the bank.",
     )
+
+    online_services_prenotification_days = fields.Integer(
+        string="SEPA pre-notification (days)",
+        default=14,
+        help="How long before a direct debit the client is told its date and amount (the "
+        "invoice says them): the first monthly debit of an invoice falls after this many days "
+        "(14 by the SEPA rulebook unless agreed otherwise with the client).",
+    )
+
+    def _cabinet_prenotification_delta(self):
+        self.ensure_one()
+        return timedelta(days=max(0, self.online_services_prenotification_days))
 
     def _online_services_journal(self):
         """The online services sales journal, created ('Services en ligne', SEL) when the

@@ -16,6 +16,9 @@ class ResConfigSettings(models.TransientModel):
     online_services_debit_lead_days = fields.Integer(
         related="company_id.online_services_debit_lead_days", readonly=False
     )
+    online_services_prenotification_days = fields.Integer(
+        related="company_id.online_services_prenotification_days", readonly=False
+    )
     online_services_auto_send = fields.Boolean(
         related="company_id.online_services_auto_send", readonly=False
     )

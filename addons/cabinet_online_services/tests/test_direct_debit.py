@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools.misc import file_path
 
+from ..models.cabinet_engagement_letter import by_action
 from .common import OnlineServicesCase
 
 PAIN_008_XSD = "account_banking_sepa_direct_debit/data/pain.008.001.02.xsd"
@@ -122,20 +123,41 @@ class TestDirectDebit(OnlineServicesCase):
         # ...and the next debit can be prepared.
         self.assertTrue(invoice.action_cabinet_prepare_direct_debits())
 
-    def test_an_annual_fee_is_collected_in_twelve_monthly_debits(self):
+    def test_an_annual_fee_is_collected_in_twelve_equal_debits_on_a_fixed_day(self):
         self.letter.write({"billing_frequency": "annual", "annual_in_monthly_debits": True})
+        # Agreed at a price whose total does not divide by 12 (set up as the letter was signed).
+        by_action(self.letter.line_ids[:1]).price_unit = 150.01
         invoice = self._bill("2026-11-25")
-        self.assertEqual(invoice.amount_untaxed, 12 * 150)
-        instalments = invoice.line_ids.filtered(lambda line: line.display_type == "payment_term")
+        instalments = invoice.line_ids.filtered(
+            lambda line: line.display_type == "payment_term"
+        ).sorted("date_maturity")
         self.assertEqual(len(instalments), 12)
-        self.assertAlmostEqual(sum(instalments.mapped("amount_currency")), invoice.amount_total)
+        amounts = instalments.mapped("amount_currency")
+        self.assertAlmostEqual(sum(amounts), invoice.amount_total)
+        self.assertEqual(len(set(amounts[:11])), 1, "eleven equal debits")
+        self.assertLess(abs(amounts[11] - amounts[0]), 0.12, "the rounding cents on the last")
+        dates = instalments.mapped("date_maturity")
+        self.assertEqual({due.day for due in dates}, {5}, "on the 5th of each month")
+        lead = self.company.online_services_prenotification_days
+        self.assertGreaterEqual((dates[0] - invoice.invoice_date).days, lead)
+        self.assertEqual(len({(due.year, due.month) for due in dates}), 12)
+        # The invoice tells the client each debit's date and amount (pre-notification).
+        _first, terms = invoice._cabinet_payment_terms()
+        self.assertIn("12", terms)
+        # One click takes the next debit only, in the order of its month.
+        order = self.env["account.payment.order"].browse(
+            invoice.action_cabinet_prepare_direct_debits()["res_id"]
+        )
+        self.assertEqual(order.payment_line_ids.move_line_id, instalments[0])
+        self.assertIn(f"{dates[0]:%Y-%m}", order.description)
+        self._assert_valid_pain_008(self._send_to_bank(order))
+        # The daily preparation puts each later debit in its own month's order.
         move = self.env["account.move"]
-        day = invoice.invoice_date
-        for month in range(12):
-            orders = move._cabinet_prepare_direct_debits([("move_id", "=", invoice.id)], day)
-            self.assertEqual(len(orders.payment_line_ids), 1, f"one debit in month {month + 1}")
+        for month, due in enumerate(dates[1:], start=2):
+            orders = move._cabinet_prepare_direct_debits([("move_id", "=", invoice.id)], due)
+            self.assertEqual(len(orders.payment_line_ids), 1, f"one debit in month {month}")
+            self.assertIn(f"{due:%Y-%m}", orders.description)
             self._assert_valid_pain_008(self._send_to_bank(orders))
-            day += timedelta(days=30)
         self.assertFalse(move._cabinet_prepare_direct_debits([("move_id", "=", invoice.id)]))
         self.assertEqual(invoice.payment_state, "in_payment")
         self.assertAlmostEqual(invoice.amount_residual, 0.0)

@@ -5,7 +5,8 @@ Factur-X is kept where Odoo keeps an invoice's documents.
   ``invoice_edi_format`` (our "cabinet_facturx") and, for Chorus Pro, the sending method
   "chorus_pro", in every company;
 - the Factur-X XML and its PDF, kept as plain attachments of the invoice, become the
-  invoice's ``ubl_cii_xml_file`` and ``invoice_pdf_report_file`` when it has none.
+  invoice's ``ubl_cii_xml_file`` and ``invoice_pdf_report_file`` when it has none;
+- the "12 monthly direct debits" term (data not updated) gives twelve equal debits on the 5th.
 """
 
 ALL_COMPANIES = "(SELECT jsonb_object_agg(c.id::text, %s) FROM res_company c)"
@@ -37,6 +38,16 @@ def migrate(cr, version):
             """,
             ["chorus_pro"],
         )
+    cr.execute(
+        """
+        UPDATE account_payment_term t
+           SET cabinet_monthly_debits = 12, cabinet_debit_day = 5
+          FROM ir_model_data d
+         WHERE d.module = 'cabinet_online_services'
+           AND d.name = 'payment_term_12_monthly_debits'
+           AND d.model = 'account.payment.term' AND d.res_id = t.id
+        """
+    )
     # The first Factur-X XML of each invoice without an XML of Odoo's, and the PDF made
     # with it (the last PDF of the invoice created before it).
     cr.execute(
