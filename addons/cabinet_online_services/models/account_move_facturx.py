@@ -382,9 +382,9 @@ class AccountMove(models.Model):
         elif self.move_type == "out_refund":
             # A credit note is paid back to the client by transfer (58, to its IBAN), or set
             # off against what it owes when its IBAN is not known (1, instrument not defined).
-            bank = (
-                self.mandate_id.partner_bank_id | self.commercial_partner_id.bank_ids
-            ).filtered(lambda account: account.acc_type == "iban")[:1]
+            bank = (self.mandate_id.partner_bank_id | self.commercial_partner_id.bank_ids).filtered(
+                lambda account: account.acc_type == "iban"
+            )[:1]
             values.update(
                 payment_means_code="58" if bank else "1",
                 payee_iban=bank.sanitized_acc_number or "",
