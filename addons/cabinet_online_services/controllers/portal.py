@@ -1,5 +1,5 @@
 from werkzeug.exceptions import BadRequest
-from werkzeug.urls import url_encode, url_parse
+from werkzeug.urls import url_parse
 
 from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError
@@ -21,17 +21,6 @@ def local_path(redirect):
 
 class OnlineServicesPortal(CustomerPortal):
     """The client's online-services pages, behind the acceptance of the terms of use."""
-
-    def _terms_gate(self):
-        """A redirect to the terms of use while the user has a version to accept, else None."""
-        if request.env.user._cabinet_terms_to_accept():
-            path = request.httprequest.full_path.rstrip("?")
-            return request.redirect(f"/my/terms?{url_encode({'redirect': path})}")
-        return None
-
-    @http.route()
-    def home(self, **kw):
-        return self._terms_gate() or super().home(**kw)
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
@@ -74,9 +63,6 @@ class OnlineServicesPortal(CustomerPortal):
 
     @http.route(SERVICES_URL, type="http", auth="user", website=True)
     def online_services(self, **kw):
-        gate = self._terms_gate()
-        if gate:
-            return gate
         # The search applies the portal rules; the page then reads related records (payment
         # mode, mandate) the portal user has no access to, as Odoo's portal pages do.
         letters = request.env["cabinet.engagement.letter"].search([]).sudo()
@@ -96,9 +82,6 @@ class OnlineServicesPortal(CustomerPortal):
     def engagement_letter(
         self, letter_id, report_type=None, access_token=None, download=False, **kw
     ):
-        gate = self._terms_gate()
-        if gate:
-            return gate
         try:
             letter_sudo = self._document_check_access(
                 "cabinet.engagement.letter", letter_id, access_token

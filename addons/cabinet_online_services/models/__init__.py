@@ -34,3 +34,4 @@ from . import account_move_facturx_check
 from . import mail_mail
 from . import account_move_send
 from . import account_payment_term
+from . import ir_http

@@ -1,3 +1,4 @@
+import json
 import re
 
 from odoo.tests import HttpCase, tagged
@@ -35,7 +36,8 @@ class TestPortal(OnlineServicesCase, HttpCase):
 
     def test_portal_user_is_sent_to_the_terms_until_accepted(self):
         self.authenticate("client_portal", "client_portal")
-        for url in ("/my", "/my/online-services", f"/my/engagement-letters/{self.letter.id}"):
+        for url in ("/my", "/my/home", "/my/online-services", "/my/invoices", "/my/account",
+                    f"/my/engagement-letters/{self.letter.id}"):  # fmt: skip
             response = self.url_open(url, allow_redirects=False)
             self.assertEqual(response.status_code, 303, url)
             self.assertIn("/my/terms?redirect=", response.headers["Location"])
@@ -54,6 +56,29 @@ class TestPortal(OnlineServicesCase, HttpCase):
         self.assertIn("Tableau de bord", page.text)
         self.assertNotIn(self.other_letter.name, page.text)
         self.assertEqual(self.url_open("/my", allow_redirects=False).status_code, 200)
+
+    def test_rpc_is_closed_until_the_terms_are_accepted(self):
+        self.authenticate("client_portal", "client_portal")
+
+        def call():
+            return self.url_open(
+                "/web/dataset/call_kw/account.move/search_read",
+                data=json.dumps(
+                    {"jsonrpc": "2.0", "method": "call", "id": 1,
+                     "params": {"model": "account.move", "method": "search_read",
+                                "args": [[]], "kwargs": {"fields": ["name"]}}}
+                ),
+                headers={"Content-Type": "application/json"},
+            )  # fmt: skip
+
+        refused = call()
+        self.assertIn(refused.status_code, (403, 200))
+        self.assertIn("Accept the terms of use", refused.text)
+        self.assertNotIn('"result"', refused.text)
+        self.assertEqual(self._accept_terms_in_the_browser().status_code, 303)
+        answered = call()
+        self.assertEqual(answered.status_code, 200)
+        self.assertIn('"result"', answered.text)
 
     def test_acceptance_goes_only_to_local_pages(self):
         self.authenticate("client_portal", "client_portal")
