@@ -16,8 +16,9 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _pre_dispatch(cls, rule, args):
-        super()._pre_dispatch(rule, args)
+        result = super()._pre_dispatch(rule, args)
         cls._cabinet_terms_gate()
+        return result
 
     @classmethod
     def _cabinet_terms_gate(cls):
