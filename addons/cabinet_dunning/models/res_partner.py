@@ -401,7 +401,7 @@ class ResPartner(models.Model):
             for card_field, contact_field in PAYER_CONTACT_FIELDS.items()
             if card_field in vals
         }
-        if contact_vals and "payer_id" not in vals:
+        if any(contact_vals.values()) and "payer_id" not in vals:
             without_payer = self.filtered(lambda p: not p.payer_id)
             if without_payer:
                 # The related fields would drop the values of an empty payer: make the
@@ -412,14 +412,16 @@ class ResPartner(models.Model):
     @api.model
     def _pop_new_payer_vals(self, vals):
         """Take the payer's details out of ``vals`` when no payer contact is given, so they
-        can become a new contact of the partner once it exists."""
+        can become a new contact of the partner once it exists; empty details (a form sends
+        every field) make no contact."""
         if vals.get("payer_id"):
             return {}
-        return {
+        details = {
             contact_field: vals.pop(card_field)
             for card_field, contact_field in PAYER_CONTACT_FIELDS.items()
             if card_field in vals
         }
+        return details if any(details.values()) else {}
 
     @api.model
     def _check_new_payer_vals(self, contact_vals_list):

@@ -108,6 +108,20 @@ class TestPayerCard(CabinetDunningCase):
         self.assertEqual(client.payer_id.email, "compta@pharmacie-centre.fr")
         self.assertEqual(client.payer_contact_day_ids.mapped("sequence"), [1])
 
+    def test_a_client_without_payer_details_is_created_from_the_form(self):
+        # The form sends the empty payer fields too: they make no contact, and no error.
+        for is_company, name in ((False, "Jean Particulier"), (True, "Garage du Port")):
+            Partner = self.env["res.partner"].with_user(self.user)
+            with Form(Partner.with_context(default_is_company=is_company)) as form:
+                form.name = name
+            self.assertFalse(form.record.payer_id)
+            self.assertFalse(form.record.child_ids)
+        client = self.env["res.partner"].create(
+            {"name": "Boucherie Roux", "is_company": True, "payer_name": False,
+             "payer_email": False, "payer_phone": ""}
+        )  # fmt: skip
+        self.assertFalse(client.payer_id)
+
     def test_messages_are_translated_in_french(self):
         self.env["res.lang"]._activate_lang("fr_FR")
         client = self.env["res.partner"].with_context(lang="fr_FR")
