@@ -35,3 +35,4 @@ from . import mail_mail
 from . import account_move_send
 from . import account_payment_term
 from . import ir_http
+from . import ir_attachment

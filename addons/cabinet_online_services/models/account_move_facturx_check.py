@@ -61,6 +61,14 @@ class AccountMove(models.Model):
             problems = []
             if move.state != "posted" or move.move_type not in ("out_invoice", "out_refund"):
                 problems.append(self.env._("it is not a posted customer invoice or credit note"))
+            if buyer._is_private_individual():
+                problems.append(
+                    self.env._(
+                        "a business client: %(client)s is a private individual, whose invoices "
+                        "are not e-invoices (they go as a PDF and are e-reported)",
+                        client=buyer.name,
+                    )
+                )
             if not seller.siren:
                 problems.append(self.env._("the SIREN of %(company)s", company=seller.name))
             if not seller.vat:

@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.exceptions import UserError
 
 from odoo.addons.cabinet_dunning.tools import rpc_arguments
 
@@ -9,11 +10,29 @@ FACTURX_XML = "factur-x.xml"
 # Where Odoo keeps an invoice's PDF and its XML.
 DOCUMENT_FIELDS = ["invoice_pdf_report_id", "invoice_pdf_report_file", "ubl_cii_xml_id",
                    "ubl_cii_xml_file"]  # fmt: skip
+DOCUMENT_BINARIES = {"invoice_pdf_report_file", "ubl_cii_xml_file"}
+
+
+def _documents_made_by_odoo(env):
+    return env._(
+        "An invoice's PDF and its e-invoice are made by Send & Print (or issued for an "
+        "integrator), never written, replaced or deleted directly: once sent, they are the "
+        "invoice. Reset the invoice to draft, or issue a credit note, to make new ones."
+    )
 
 
 class AccountMove(models.Model):
     # Issuing the Factur-X and keeping it: a concern of its own (account_move_<concern>.py).
     _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
+
+    def write(self, vals):
+        if (
+            not self.env.su
+            and DOCUMENT_BINARIES & set(vals)
+            and any(move.is_sale_document() for move in self)
+        ):
+            raise UserError(_documents_made_by_odoo(self.env))
+        return super().write(vals)
 
     def _cabinet_issue_facturx(self, checked=False):
         """Issue these invoices as Factur-X: checked, their PDF rendered in one report call
@@ -45,12 +64,19 @@ class AccountMove(models.Model):
         xmls = {move: move._cabinet_facturx_xml() for move in todo}
         todo._cabinet_check_totals(xmls)
         vals_list = []
+        unreadable = {}
         for move in todo:
-            pdf = facturx.generate_from_binary(
-                pdfs[move] if move in pdfs else move.invoice_pdf_report_id.raw, xmls[move],
-                flavor="factur-x", level="en16931", check_xsd=True,
-                lang=(move.partner_id.lang or "fr_FR")[:2],
-            )  # fmt: skip
+            try:
+                pdf = facturx.generate_from_binary(
+                    pdfs[move] if move in pdfs else move.invoice_pdf_report_id.raw, xmls[move],
+                    flavor="factur-x", level="en16931", check_xsd=True,
+                    lang=(move.partner_id.lang or "fr_FR")[:2],
+                )  # fmt: skip
+            except Exception as error:  # noqa: BLE001 - pypdf's many errors on a bad file
+                unreadable[move] = [
+                    self.env._("a readable PDF of the invoice (%(error)s)", error=error)
+                ]
+                continue
             if move.invoice_pdf_report_id:
                 move.invoice_pdf_report_id.sudo().raw = pdf
             else:
@@ -63,6 +89,12 @@ class AccountMove(models.Model):
                 {"name": FACTURX_XML, "raw": xmls[move], "mimetype": "application/xml",
                  "res_model": "account.move", "res_id": move.id, "res_field": "ubl_cii_xml_file"}
             )  # fmt: skip
+        if unreadable:
+            raise FacturxRejected(
+                self.env._("These invoices cannot be issued as Factur-X:")
+                + "".join(f"\n- {move.name}: {texts[0]}" for move, texts in unreadable.items()),
+                unreadable,
+            )
         self.env["ir.attachment"].sudo().create(vals_list)
         todo.invalidate_recordset(DOCUMENT_FIELDS)
         for move in todo.sudo().filtered(lambda move: not move.message_main_attachment_id):

@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_datetime
 
 from .res_partner import EINVOICE_FORMATS
 
@@ -42,11 +43,16 @@ class CabinetEinvoiceBatch(models.Model):
     deposit_count = fields.Integer(string="To deposit on Chorus Pro", compute="_compute_counts")
 
     @api.depends("create_date")
+    @api.depends_context("tz")
     def _compute_name(self):
         for batch in self:
+            # In the user's time zone, as every date Odoo shows.
             batch.name = self.env._(
                 "Sending of %(date)s",
-                date=fields.Datetime.to_string(batch.create_date or fields.Datetime.now())[:16],
+                date=format_datetime(
+                    self.env, batch.create_date or fields.Datetime.now(),
+                    tz=self.env.context.get("tz") or self.env.user.tz, dt_format="short",
+                ),  # fmt: skip
             )
 
     @api.depends("line_ids.state")

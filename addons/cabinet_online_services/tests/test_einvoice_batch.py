@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
@@ -163,3 +164,10 @@ class TestEinvoiceBatch(OnlineServicesCase, MockSmtplibCase):
         self.assertIn("SMTP indisponible", batch.line_ids.message)
         self.assertEqual(batch.state, "done")
         self.assertFalse(batch.line_ids.move_id.is_move_sent)
+
+    def test_a_sending_is_named_in_the_user_time_zone(self):
+        batch = self.env["cabinet.einvoice.batch"].create({})
+        paris = batch.with_context(tz="Europe/Paris")
+        local = fields.Datetime.context_timestamp(paris, batch.create_date)
+        paris.invalidate_recordset(["name"])
+        self.assertIn(f"{local:%H:%M}", paris.name)

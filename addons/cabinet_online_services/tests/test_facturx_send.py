@@ -183,3 +183,40 @@ class TestFacturXInOdooSend(OnlineServicesCase, MockSmtplibCase):
             self.env["account.move"].get_facturx(invoice.ids)
         self.assertEqual(invoice.ubl_cii_xml_id, odoo_xml)
         self.assertEqual(stored_facturx_xml(invoice), stored, "nothing of ours stored")
+
+    def test_the_documents_sent_are_never_written_or_deleted_directly(self):
+        invoice = self._invoice()
+        self._send(invoice)
+        pdf, xml = invoice.invoice_pdf_report_id, invoice.ubl_cii_xml_id
+        raw_pdf = pdf.raw
+        as_accountant = invoice.with_user(self.accountant)
+        for vals in ({"invoice_pdf_report_file": False}, {"ubl_cii_xml_file": "PHg+ZmFrZTwveD4="}):
+            with self.assertRaisesRegex(UserError, "never written, replaced or deleted"):
+                as_accountant.write(vals)
+        for attachment in (pdf, xml):
+            with self.assertRaisesRegex(UserError, "never written, replaced or deleted"):
+                attachment.with_user(self.accountant).write({"raw": b"%PDF-1.4 fake"})
+            with self.assertRaisesRegex(UserError, "never written, replaced or deleted"):
+                attachment.with_user(self.accountant).unlink()
+        self.env.invalidate_all()
+        self.assertEqual((invoice.invoice_pdf_report_id, invoice.ubl_cii_xml_id), (pdf, xml))
+        self.assertEqual(pdf.raw, raw_pdf)
+
+    def test_an_individual_never_gets_a_facturx_even_asked_for(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        person = self.env["res.partner"].create(
+            {
+                "name": "Jean Particulier",
+                "email": "jean@example.com",
+                "country_id": self.env.ref("base.fr").id,
+            }
+        )
+        invoice = self.env["account.move"].create(
+            {"move_type": "out_invoice", "partner_id": person.id, "invoice_date": "2026-11-25",
+             "invoice_line_ids": [(0, 0, {"product_id": self.dashboard.id, "quantity": 1})]}
+        )  # fmt: skip
+        invoice.action_post()
+        with self.assertRaisesRegex(UserError, "private individual"):
+            self.env["account.move"].with_user(self.accountant).get_facturx(invoice.ids)
+        self.assertFalse(stored_facturx_xml(invoice))
+        self.assertFalse(invoice.invoice_pdf_report_id)
