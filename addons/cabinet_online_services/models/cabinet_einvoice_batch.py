@@ -50,8 +50,10 @@ class CabinetEinvoiceBatch(models.Model):
             batch.name = self.env._(
                 "Sending of %(date)s",
                 date=format_datetime(
-                    self.env, batch.create_date or fields.Datetime.now(),
-                    tz=self.env.context.get("tz") or self.env.user.tz, dt_format="short",
+                    self.env,
+                    batch.create_date or fields.Datetime.now(),
+                    tz=self.env.context.get("tz") or self.env.user.tz,
+                    dt_format="short",
                 ),  # fmt: skip
             )
 
