@@ -1,5 +1,6 @@
 from odoo import api, models
 
+from .account_move_facturx_issue import FACTURX_XML
 from .res_partner import CHORUS_PRO, FACTURX_FORMAT
 
 
@@ -40,6 +41,22 @@ class AccountMoveSend(models.AbstractModel):
             move_data.get("invoice_edi_format") == FACTURX_FORMAT
             or CHORUS_PRO in move_data.get("sending_methods", ())
         )
+
+    @api.model
+    def _get_placeholder_mail_attachments_data(
+        self, move, invoice_edi_format=None, extra_edis=None, pdf_report=None
+    ):
+        # EXTENDS 'account': the dialog shows that the e-invoice's XML goes with the PDF.
+        results = super()._get_placeholder_mail_attachments_data(
+            move, invoice_edi_format=invoice_edi_format, extra_edis=extra_edis,
+            pdf_report=pdf_report,
+        )  # fmt: skip
+        if invoice_edi_format == FACTURX_FORMAT and not move._cabinet_issued_facturx():
+            results.append(
+                {"id": f"placeholder_{FACTURX_XML}", "name": FACTURX_XML,
+                 "mimetype": "application/xml", "placeholder": True}
+            )  # fmt: skip
+        return results
 
     @api.model
     def _get_alerts(self, moves, moves_data):

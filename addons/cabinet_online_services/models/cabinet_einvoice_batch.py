@@ -124,6 +124,15 @@ class CabinetEinvoiceBatch(models.Model):
                 }
             )  # fmt: skip
             batch.line_ids._to_deposit(company_moves._cabinet_issued_facturx())
+            company_moves._message_log_batch(
+                bodies={
+                    move.id: self.env._(
+                        "Factur-X issued and listed in %(sending)s, to deposit on Chorus Pro.",
+                        sending=batch.name,
+                    )
+                    for move in company_moves
+                }
+            )
             batches |= batch
         return batches
 

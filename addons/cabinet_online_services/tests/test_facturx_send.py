@@ -58,6 +58,10 @@ class TestFacturXInOdooSend(OnlineServicesCase, MockSmtplibCase):
         wizard = self._wizard(invoice)
         self.assertEqual(wizard.invoice_edi_format, "cabinet_facturx")
         self.assertIn("email", wizard.sending_methods)
+        self.assertIn(
+            "factur-x.xml", [item["name"] for item in wizard.mail_attachments_widget or []],
+            "the dialog says the XML goes with the PDF",
+        )  # fmt: skip
         self.assertFalse(
             [alert for alert in (wizard.alerts or {}).values() if alert["level"] == "danger"]
         )
@@ -139,6 +143,7 @@ class TestFacturXInOdooSend(OnlineServicesCase, MockSmtplibCase):
         self.assertEqual(line.attachment_id, invoice.invoice_pdf_report_id)
         self.assertEqual(line.destination, "Chorus Pro SERVICE-COMPTA")
         self.assertIn("SERVICE-COMPTA", self._embedded_xml(line.attachment_id).decode())
+        self.assertIn("to deposit on Chorus Pro", invoice.message_ids[:1].body)
         self._wizard(invoice).action_send_and_print()
         self.assertEqual(
             self.env["cabinet.einvoice.batch.line"].search_count([("move_id", "=", invoice.id)]),
