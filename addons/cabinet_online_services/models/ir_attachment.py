@@ -8,8 +8,8 @@ class IrAttachment(models.Model):
     _inherit = "ir.attachment"
 
     def _cabinet_check_invoice_documents(self):
-        """An invoice's PDF and e-invoice are not written or deleted as attachments either
-        (Odoo's own flows do it as superuser: sending, resetting to draft)."""
+        """A customer invoice's PDF and e-invoice are not written or deleted as attachments
+        either (Odoo's own flows do it as superuser: sending, resetting to draft)."""
         if self.env.su:
             return
         documents = self.sudo().filtered(
