@@ -1,5 +1,7 @@
 from collections import defaultdict
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -326,7 +328,11 @@ class CabinetDunningLine(models.Model):
                     *(mails[line.id] for line in signed)
                 ).author_id = signatory
                 signed.partner_id._message_log_batch(
-                    bodies={line.partner_id.id: mails[line.id].body_html for line in signed},
+                    # mail.mail keeps its rendered body as text: it is our template's HTML.
+                    bodies={
+                        line.partner_id.id: Markup(mails[line.id].body_html)  # noqa: S704
+                        for line in signed
+                    },
                     author_id=signatory.id,
                     message_type="comment",
                 )

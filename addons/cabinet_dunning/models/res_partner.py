@@ -23,6 +23,9 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     mobile = fields.Char()
+    # A copy is another client: it gets its own identifiers (one client, one account).
+    company_registry = fields.Char(copy=False)
+    vat = fields.Char(copy=False)
     siren = fields.Char(
         string="SIREN",
         compute="_compute_siren",

@@ -242,6 +242,10 @@ class TestDunningWording(CabinetDunningCase):
         self.assertEqual(mail.author_id, self.responsible.partner_id)
         logs = self.client.message_ids.filtered(lambda message: message.body)[:2]
         self.assertEqual(logs.author_id, self.responsible.partner_id)
+        # The client's chatter keeps the email as the client read it, not as HTML code.
+        [logged] = logs.filtered(lambda message: message.message_type == "comment")
+        self.assertIn("<p>", logged.body)
+        self.assertNotIn("&lt;", logged.body)
         self.client.dunning_responsible_id = False
         unsigned = self._reminder("level_standard_formal_notice", state="proposed")
         unsigned.action_send()

@@ -124,12 +124,13 @@ class TestPartnerIdentifiers(CabinetDunningCase):
         copy = supplier.with_user(self.internal).copy()
         self.assertEqual(copy.name, "Fournisseur SARL (copy)")
         self.client.write({"payer_hour_from": 9, "payer_hour_to": 12})
-        copy = self.client.copy({"company_registry": SIRET_AIRBUS, "vat": VAT_AIRBUS})
+        copy = self.client.with_user(self.internal).copy().sudo()
         self.assertFalse(copy.payer_id, "the payer contact stays with the original client")
         self.assertEqual(self.client.payer_id.parent_id, self.client)
         self.assertFalse(copy.payer_hour_from)
+        self.assertFalse(copy.company_registry or copy.vat, "a copy gets its own identifiers")
         with self.assertRaisesRegex(ValidationError, "same SIREN"):
-            self.client.copy()
+            copy.company_registry = SIRET_DANONE
 
     def test_contacts_of_a_client_share_its_identifiers(self):
         contact = self.env["res.partner"].create(

@@ -14,7 +14,7 @@ FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 def _refuse(env, argument, expected, value):
-    shown = repr(value)
+    shown = value.isoformat() if isinstance(value, datetime.date) else repr(value)
     raise UserError(
         env._(
             "%(argument)s: expected %(expected)s, got %(value)s.",
@@ -30,6 +30,7 @@ def date_arg(env, value, argument, default=None, required=False):
     ``required``)."""
     if value in (None, False, "") and not required:
         return default
+    given = value
     if isinstance(value, datetime.datetime):
         value = value.date()
     if isinstance(value, str):
@@ -38,7 +39,7 @@ def date_arg(env, value, argument, default=None, required=False):
         except ValueError:
             value = None
     if not isinstance(value, datetime.date) or not FIRST_YEAR <= value.year <= LAST_YEAR:
-        _refuse(env, argument, env._("a date as YYYY-MM-DD between 1900 and 2999"), value)
+        _refuse(env, argument, env._("a date as YYYY-MM-DD between 1900 and 2999"), given)
     return value
 
 

@@ -89,6 +89,9 @@ class TestRpcBadInput(OnlineServicesCase, HttpCase):
                             rpc.execute_kw(model, method, args, {"context": {"lang": lang}})
                     message = str(refused.exception)
                     self.assertIn(argument, message)
+                    given = [arg for arg in args if isinstance(arg, str) and "-" in arg]
+                    if argument.endswith("date") and given:
+                        self.assertIn(given[0], message, "quotes the date as it was given")
                     self.assertIn(expected, message)
                     self.assertNotIn("Traceback", refused.exception.info["data"]["message"])
         self.assertEqual(self._counts(), before, "nothing written")
