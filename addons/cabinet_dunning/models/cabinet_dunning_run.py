@@ -418,6 +418,27 @@ class CabinetDunningRun(models.Model):
             )
         return interest, indemnity
 
+    @api.model
+    def _refresh_proposed_penalties(self):
+        """The late interest of the reminders still proposed, computed again with the ECB
+        rates as they are now (e.g. once the rate a run missed is entered); the runs whose
+        rate is now known lose their warning and their to-do is done."""
+        reminders = self.env["cabinet.dunning.line"].sudo().search([("state", "=", "proposed")])
+        for run in reminders.run_id:
+            run_reminders = reminders.filtered(lambda reminder, run=run: reminder.run_id == run)
+            penalties = run._penalty_context(run_reminders.move_line_ids)
+            for reminder in run_reminders:
+                interest, _indemnity = run._penalties(
+                    reminder.partner_id, reminder.policy_id, reminder.move_line_ids, penalties
+                )
+                if float(interest) != reminder.interest_amount:
+                    reminder.interest_amount = float(interest)
+            if run.warning and not penalties["missing_rate"]:
+                run.warning = False
+                run.activity_ids.action_feedback(
+                    feedback=run.env._("The ECB rate is entered: late interest recomputed.")
+                )
+
     def _warn_missing_rate(self, penalties):
         """Without the ECB rate of the run's half-year, legal interest is not computed: the
         run says so, and the dunning administrator gets a to-do to enter the rate."""
@@ -429,7 +450,7 @@ class CabinetDunningRun(models.Model):
         self.warning = lang_env._(
             "The ECB rate of the half-year starting on %(date)s is missing: late interest at "
             "the legal rate was not computed. Enter the rate in Configuration > Dunning > ECB "
-            "rates for late interest, then run the dunning again.",
+            "rates for late interest: the reminders still proposed are then computed again.",
             date=period,
         )
         summary = lang_env._(

@@ -30,6 +30,17 @@ class CabinetEcbRate(models.Model):
                                date=start)
                 )  # fmt: skip
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        rates = super().create(vals_list)
+        self.env["cabinet.dunning.run"]._refresh_proposed_penalties()
+        return rates
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env["cabinet.dunning.run"]._refresh_proposed_penalties()
+        return result
+
     @api.model
     def _rates(self):
         """{semester start: rate} for the late-payment rules."""

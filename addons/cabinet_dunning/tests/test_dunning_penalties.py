@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 from odoo.exceptions import UserError
-from odoo.tests import freeze_time, tagged
+from odoo.tests import freeze_time, new_test_user, tagged
 
 from .test_dunning_run import TODAY, DunningRunCase
 
@@ -56,9 +56,19 @@ class TestDunningPenalties(DunningRunCase):
         again = self._run(day + timedelta(days=1))
         self.assertTrue(again.run_id.warning)
         self.assertFalse(again.run_id.activity_ids, "one to-do for the missing rate")
-        self.env["cabinet.ecb.rate"].create({"semester_start": date(2026, 7, 1), "rate": 2.0})
-        reminder.action_cancel()
-        self.assertGreater(self._run(day + timedelta(days=2)).interest_amount, 0)
+        # The administrator entering the rate computes the interest of the reminder still
+        # proposed at once.
+        administrator = new_test_user(
+            self.env,
+            login="ecb_admin",
+            groups="base.group_user,cabinet_dunning.group_dunning_manager",
+        )
+        self.env["cabinet.ecb.rate"].with_user(administrator).create(
+            {"semester_start": date(2026, 7, 1), "rate": 2.0}
+        )
+        self.assertGreater(reminder.interest_amount, 0)
+        self.assertFalse(run.warning)
+        self.assertFalse(run.activity_ids, "the to-do is done")
 
     def test_a_back_dated_run_uses_its_own_date_everywhere(self):
         invoice = self._invoice(300, 12)
