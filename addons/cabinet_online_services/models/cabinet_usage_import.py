@@ -1,6 +1,7 @@
 import base64
 from collections import defaultdict
 from datetime import timedelta
+from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -180,6 +181,11 @@ class CabinetUsageImport(models.Model):
             elif not product:
                 errors.append(usage_statement.RowError(row.number, "unknown_service",
                                                        row.service))  # fmt: skip
+            elif product.usage_max_quantity and row.quantity > Decimal(
+                str(product.usage_max_quantity)
+            ):
+                errors.append(usage_statement.RowError(
+                    row.number, usage_statement.TOO_LARGE, str(row.quantity)))  # fmt: skip
             elif (partner, product, row.period_start) in imported:
                 errors.append(usage_statement.RowError(
                     row.number, "already_imported",

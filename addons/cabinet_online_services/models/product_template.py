@@ -43,6 +43,12 @@ class ProductTemplate(models.Model):
         string="Tier pricing",
         default=usage_pricing.GRADUATED,
     )
+    usage_max_quantity = fields.Float(
+        string="Most plausible monthly quantity",
+        digits="Product Unit",
+        help="A vendor's row above this quantity for a client and a month is refused as an "
+        "error with its row (a typing or export error); empty: 10 million.",
+    )
     usage_tier_ids = fields.One2many(
         "cabinet.usage.tier", "product_tmpl_id", string="Quantity tiers", copy=True
     )

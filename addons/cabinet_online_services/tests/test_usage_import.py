@@ -212,3 +212,14 @@ class TestUsageImport(OnlineServicesCase):
         self.assertEqual(billed.state, "billed")
         with self.assertRaisesRegex(UserError, "cannot change"):
             record.statement_month = "2026-10-01"
+
+    def test_each_service_has_its_plausible_monthly_quantity(self):
+        self.payroll.product_tmpl_id.usage_max_quantity = 500  # payslips of a small firm
+        record = self._import(
+            "client;service;période;quantité\ncli-7;PAI;2026-11;2400\n552032534;ECR;2026-11;2400\n"
+        )
+        self.assertEqual(
+            [(error.row_number, error.code, error.value) for error in record.error_ids],
+            [(2, "too_large", "2400")],
+        )
+        self.assertEqual(record.line_ids.mapped("row_number"), [3], "other services: no bound")
