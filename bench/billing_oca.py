@@ -22,6 +22,7 @@ day, on a separate invoice, and is not part of the run on the billing date.
 """
 
 import datetime
+import sys
 
 from dateutil.relativedelta import relativedelta
 
@@ -36,7 +37,15 @@ def ensure_contract_installed(registry_cls, database, api, superuser):
     """
     with registry_cls(database).cursor() as cr:
         env = api.Environment(cr, superuser, {})
-        module = env["ir.module.module"].search([("name", "=", CONTRACT_MODULE)])
+        Module = env["ir.module.module"]
+        module = Module.search([("name", "=", CONTRACT_MODULE)])
+        if not module:
+            Module.update_list()
+            module = Module.search([("name", "=", CONTRACT_MODULE)])
+        if not module:
+            sys.exit(
+                "OCA contract is not available to Odoo: pip install 'odoo-addon-contract==19.0.*'"
+            )
         if module.state != "installed":
             module.button_immediate_install()
 
