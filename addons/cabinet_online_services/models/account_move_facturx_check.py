@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import formatLang, is_html_empty
 
@@ -168,17 +168,29 @@ class AccountMove(models.Model):
         for move, problems in rejections().items():
             missing[move] = [f"{rule}: {text}" for rule, text in problems]
         if missing:
-            raise FacturxRejected(
-                self.env._("These invoices cannot be issued as Factur-X yet:")
-                + "".join(
-                    "\n- "
-                    + self.env._(
-                        "%(invoice)s: missing %(missing)s",
-                        invoice=move.name or move.display_name,
-                        missing="; ".join(problems),
-                    )
-                    for move, problems in missing.items()
-                ),
-                missing,
-            )
+            raise FacturxRejected(self._cabinet_missing_message(missing), missing)
         return result
+
+    @api.model
+    def _cabinet_missing_message(self, missing):
+        """What the invoices of ``missing`` ({invoice: [what is missing]}) lack, said once
+        for the checks, the Send dialog and the sendings."""
+        return self.env._("These invoices cannot be issued as Factur-X yet:") + "".join(
+            "\n- "
+            + self.env._(
+                "%(invoice)s: missing %(missing)s",
+                invoice=move.name or move.display_name,
+                missing="; ".join(problems),
+            )
+            for move, problems in missing.items()
+        )
+
+    @api.model
+    def _cabinet_rejection(self, problems):
+        """The refusal of the invoices of ``problems`` ({invoice: [why]}), each named with
+        its reason, for the callers that issue by batch to set the others apart."""
+        return FacturxRejected(
+            self.env._("These invoices cannot be issued as Factur-X:")
+            + "".join(f"\n- {move.name}: {'; '.join(texts)}" for move, texts in problems.items()),
+            problems,
+        )

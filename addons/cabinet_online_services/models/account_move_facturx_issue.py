@@ -90,11 +90,7 @@ class AccountMove(models.Model):
                  "res_model": "account.move", "res_id": move.id, "res_field": "ubl_cii_xml_file"}
             )  # fmt: skip
         if unreadable:
-            raise FacturxRejected(
-                self.env._("These invoices cannot be issued as Factur-X:")
-                + "".join(f"\n- {move.name}: {texts[0]}" for move, texts in unreadable.items()),
-                unreadable,
-            )
+            raise self._cabinet_rejection(unreadable)
         self.env["ir.attachment"].sudo().create(vals_list)
         todo.invalidate_recordset(DOCUMENT_FIELDS)
         for move in todo.sudo().filtered(lambda move: not move.message_main_attachment_id):
@@ -116,11 +112,7 @@ class AccountMove(models.Model):
                 ]
                 for move in others
             }
-            raise FacturxRejected(
-                self.env._("These invoices cannot be issued as Factur-X:")
-                + "".join(f"\n- {move.name}: {texts[0]}" for move, texts in problems.items()),
-                problems,
-            )
+            raise self._cabinet_rejection(problems)
 
     def _cabinet_issued_facturx(self):
         """{invoice: attachment of its Factur-X PDF} of those issued already: the first

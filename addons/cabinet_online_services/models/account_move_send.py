@@ -80,16 +80,7 @@ class AccountMoveSend(models.AbstractModel):
         if missing:
             alerts["cabinet_facturx_missing"] = {
                 "level": "danger",
-                "message": self.env._("These invoices cannot be issued as Factur-X yet:")
-                + "".join(
-                    "\n- "
-                    + self.env._(
-                        "%(invoice)s: missing %(missing)s",
-                        invoice=move.name,
-                        missing="; ".join(problems),
-                    )
-                    for move, problems in missing.items()
-                ),
+                "message": self.env["account.move"]._cabinet_missing_message(missing),
             }
         return alerts
 

@@ -16,9 +16,9 @@ TRANSITION = object()
 STATE_FIELDS = {"state", "sent_date", "signed_date", "activation_date", "suspension_date",
                 "termination_date", "termination_reason"}  # fmt: skip
 CLIENT_FIELDS = {"partner_id", "company_id"}
-# Bounds that keep every date computed from a letter within what Python and lists handle.
+# The longest term, so that every date computed from a letter stays within what Python and
+# lists handle (its start year has the bounds of any date given to our methods).
 MAX_DURATION_MONTHS = 600
-FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 def by_action(records):
@@ -300,7 +300,8 @@ class CabinetEngagementLetter(models.Model):
                         letter=letter.name,
                     )
                 )
-            if letter.start_date and not FIRST_YEAR <= letter.start_date.year <= LAST_YEAR:
+            year = letter.start_date and letter.start_date.year
+            if year and not rpc_arguments.FIRST_YEAR <= year <= rpc_arguments.LAST_YEAR:
                 raise ValidationError(
                     self.env._(
                         "%(letter)s: the start date is between 1900 and 2999.", letter=letter.name
