@@ -1,9 +1,36 @@
+import threading
 from contextlib import contextmanager
 
 import odoorpc
 
+from odoo import SUPERUSER_ID, api
 from odoo.tests import get_db_name, new_test_user, tagged
 from odoo.tests.common import TransactionCase
+
+
+def at_once(registry, work, context=None):
+    """Run ``work(env)`` in two threads, each with its own cursor and snapshot, started
+    together, as two Odoo workers (or two RPC calls) would; returns (results, errors)."""
+    barrier = threading.Barrier(2, timeout=60)
+    results, errors = [], []
+
+    def worker():
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, dict(context or {}))
+            cr.execute("SELECT 1")  # each worker takes its snapshot before the other ends
+            barrier.wait()
+            try:
+                results.append(work(env))
+            except Exception as error:  # noqa: BLE001 - reported to the test
+                errors.append(error)
+
+    threads = [threading.Thread(target=worker) for __ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(180)
+    return results, errors
+
 
 # Real identifiers of well-known French companies (public SIRENE data).
 SIREN_DANONE = "552032534"

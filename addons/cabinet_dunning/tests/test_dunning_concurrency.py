@@ -4,7 +4,6 @@ These tests cannot share the test transaction: each worker has its own cursor, a
 workers (or two XML-RPC calls) would. What they create is committed, so they remove it after.
 """
 
-import threading
 from datetime import date, timedelta
 from functools import partial
 
@@ -15,6 +14,8 @@ from odoo.service.model import retrying
 from odoo.tests import tagged
 from odoo.tests.common import TransactionCase
 from odoo.tools import mute_logger
+
+from .common import at_once
 
 RUN_DATE = date.today()
 
@@ -71,29 +72,6 @@ class TestDunningConcurrency(TransactionCase):
             env["res.partner"].browse(self.client_id).child_ids.unlink()
             env["res.partner"].browse(self.client_id).unlink()
 
-    def _at_once(self, work):
-        """Run ``work(env)`` in two threads, each with its own cursor and snapshot, started
-        together; returns the errors raised."""
-        barrier = threading.Barrier(2, timeout=60)
-        errors = []
-
-        def worker():
-            with self.registry.cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                cr.execute("SELECT 1")  # each worker takes its snapshot before the other ends
-                barrier.wait()
-                try:
-                    work(env)
-                except Exception as error:  # noqa: BLE001 - reported to the test below
-                    errors.append(error)
-
-        threads = [threading.Thread(target=worker) for __ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(120)
-        return errors
-
     def _lines(self, env):
         return env["cabinet.dunning.line"].search([("partner_id", "=", self.client_id)], order="id")
 
@@ -108,7 +86,7 @@ class TestDunningConcurrency(TransactionCase):
                 env,
             )
 
-        self.assertEqual(self._at_once(run), [])
+        self.assertEqual(at_once(self.registry, run)[1], [])
         with self.registry.cursor() as cr:
             lines = self._lines(api.Environment(cr, SUPERUSER_ID, {}))
             self.assertEqual(len(lines.run_id), 2, "both runs exist")
@@ -129,8 +107,8 @@ class TestDunningConcurrency(TransactionCase):
             except SerializationFailure:
                 env.cr.rollback()  # the cron job fails, and is run again later
 
-        self._at_once(send)
-        self._at_once(send)  # and the next cron runs find nothing more to send
+        at_once(self.registry, send)
+        at_once(self.registry, send)  # and the next cron runs find nothing more to send
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             [line] = self._lines(env)

@@ -5,7 +5,6 @@ What these tests create is committed, so they remove it after, and put back the 
 identity they completed.
 """
 
-import threading
 from functools import partial
 
 from stdnum import luhn
@@ -16,6 +15,8 @@ from odoo.service.model import retrying
 from odoo.tests import tagged
 from odoo.tests.common import TransactionCase
 from odoo.tools import mute_logger
+
+from odoo.addons.cabinet_dunning.tests.common import at_once
 
 IBAN = "FR7630006000011234567890189"
 FIRM_FIELDS = ("company_registry", "vat", "street", "zip", "city", "country_id")
@@ -110,36 +111,13 @@ class TestFacturXConcurrency(TransactionCase):
                  for name, value in self.firm_before.items()}
             )  # fmt: skip
 
-    def _at_once(self, work):
-        """Run ``work(env)`` in two threads, each with its own cursor and snapshot, started
-        together; returns (results, errors)."""
-        barrier = threading.Barrier(2, timeout=60)
-        results, errors = [], []
-
-        def worker():
-            with self.registry.cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {"lang": "en_US"})
-                cr.execute("SELECT 1")  # each worker takes its snapshot before the other ends
-                barrier.wait()
-                try:
-                    results.append(work(env))
-                except Exception as error:  # noqa: BLE001 - reported to the test below
-                    errors.append(error)
-
-        threads = [threading.Thread(target=worker) for __ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(180)
-        return results, errors
-
     @mute_logger("odoo.service.model")
     def test_two_integrators_fetching_at_once_get_one_einvoice(self):
         def fetch(env):
             # As Odoo serves an XML-RPC call: run again on a serialization failure.
             return retrying(partial(env["account.move"].get_facturx, [self.invoice_id]), env)
 
-        results, errors = self._at_once(fetch)
+        results, errors = at_once(self.registry, fetch, {"lang": "en_US"})
         self.assertEqual(errors, [])
         [first], [second] = results
         self.assertEqual(first["pdf"], second["pdf"], "both get the one document issued")
