@@ -5,6 +5,7 @@ from . import cabinet_terms_version
 from . import cabinet_terms_acceptance
 from . import cabinet_engagement_letter
 from . import cabinet_engagement_letter_line
+from . import cabinet_engagement_suspension
 from . import cabinet_engagement_amendment
 from . import cabinet_engagement_amendment_line
 from . import cabinet_dunning_level

@@ -26,12 +26,17 @@ class CabinetBilledPeriod(models.Model):
     company_id = fields.Many2one(related="line_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     kind = fields.Selection(
-        [("charge", "Charge"), ("credit", "Credit for days not used")],
+        [
+            ("charge", "Charge"),
+            ("credit", "Credit for days not used"),
+            ("suspension", "Credit for a suspension"),
+        ],
         required=True,
         default="charge",
         readonly=True,
         help="A credit gives back the days of a period billed in advance that the service no "
-        "longer covers (terminated or replaced by an amendment).",
+        "longer covers (terminated or replaced by an amendment), or that fell in a suspension "
+        "which stopped billing.",
     )
     period_start = fields.Date(required=True, readonly=True)
     period_end = fields.Date(required=True, readonly=True)
@@ -46,9 +51,13 @@ class CabinetBilledPeriod(models.Model):
         "cabinet.billing.run", string="Billing run", index=True, readonly=True, ondelete="set null"
     )
 
-    _line_period_unique = models.Constraint(
-        "UNIQUE(line_id, period_start, kind)",
+    _line_period_once = models.UniqueIndex(
+        "(line_id, period_start, kind) WHERE kind != 'suspension'",
         "A period of a service is invoiced only once, and credited at most once.",
+    )
+    _suspension_days_once = models.UniqueIndex(
+        "(line_id, period_start, date_from) WHERE kind = 'suspension'",
+        "The days of a suspension are credited only once.",
     )
 
     def write(self, vals):

@@ -256,8 +256,10 @@ class CabinetBillingRun(models.Model):
             ("company_id", "=", self.company_id.id),
             ("state", "in", BILLABLE_STATES),
             "|",
+            "|",
             ("state", "!=", letter_states.TERMINATED),
             ("line_ids.billing_done", "=", False),
+            ("suspension_ids.to_credit", "=", True),
         ]
         if self.letter_ids:
             domain.append(("id", "in", self.letter_ids.ids))
@@ -348,8 +350,14 @@ class CabinetBillingRun(models.Model):
         for letter in billable:
             for charge in letter._billing_charges(self.run_date):
                 invoices.add_charge(letter, charge)
-        for letter, line, period, amount in billable.line_ids._billing_credits():
-            invoices.add_credit(letter, line, period, amount)
+        for credit in billable.line_ids._billing_credits():
+            invoices.add_credit(*credit)
+        # A suspension over gives back what was billed in advance of it, even if the letter
+        # is suspended again or ended since.
+        suspensions = letters.sudo().suspension_ids.filtered("to_credit")
+        for credit in suspensions._billing_credits():
+            invoices.add_credit(*credit, kind="suspension")
+        suspensions.to_credit = False
         usage_partners = letters.partner_id if self.letter_ids else partners
         usage = self.env["cabinet.usage.line"].search_fetch(
             [
@@ -443,21 +451,24 @@ class _InvoiceBatch:
              "date_to": charge.date_to, "amount": float(charge.amount)}
         )  # fmt: skip
 
-    def add_credit(self, letter, line, period, amount):
+    def add_credit(self, letter, line, period, date_from, date_to, amount, kind="credit"):
+        """Give back ``amount``, the days ``date_from``..``date_to`` of a billed ``period``
+        that the service did not cover (``kind``: it ended, or was suspended)."""
         group = self._latest_group(letter) or self._group(
             letter, (period.period_start, period.period_end)
         )
-        date_from = max(line.date_end + timedelta(days=1), period.date_from)
-        label = self._env_in(letter.partner_id)._(
-            "Credit for days not used: %(label)s",
-            label=self._label(letter.partner_id, line.name, date_from, period.date_to),
-        )
+        env = self._env_in(letter.partner_id)
+        label = self._label(letter.partner_id, line.name, date_from, date_to)
+        if kind == "suspension":
+            label = env._("Credit for the suspension: %(label)s", label=label)
+        else:
+            label = env._("Credit for days not used: %(label)s", label=label)
         group["lines"].append(_invoice_line(line.product_id, label, 1, -amount))
         group["credited"] |= period.move_id
         group["periods"].append(
-            {"line_id": line.id, "kind": "credit", "period_start": period.period_start,
+            {"line_id": line.id, "kind": kind, "period_start": period.period_start,
              "period_end": period.period_end, "date_from": date_from,
-             "date_to": period.date_to, "amount": -float(amount)}
+             "date_to": date_to, "amount": -float(amount)}
         )  # fmt: skip
 
     def add_usage(self, letter, usage_line):

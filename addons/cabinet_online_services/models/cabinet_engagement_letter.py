@@ -176,6 +176,9 @@ class CabinetEngagementLetter(models.Model):
     billed_period_ids = fields.One2many(
         "cabinet.billed.period", "letter_id", string="Billed periods", readonly=True
     )
+    suspension_ids = fields.One2many(
+        "cabinet.engagement.suspension", "letter_id", string="Suspensions", readonly=True
+    )
     termination_date = fields.Date(readonly=True, copy=False, tracking=True)
     termination_reason = fields.Text(readonly=True, copy=False, tracking=True)
     monthly_amount = fields.Monetary(
@@ -432,10 +435,15 @@ class CabinetEngagementLetter(models.Model):
         self._check_direct_debit_ready()
         letters = by_action(self)
         resumed = letters.filtered(lambda letter: letter.state == letter_states.SUSPENDED)
-        # The days of a suspension that stopped billing are never billed.
+        # The days of a suspension that stopped billing are never billed, and those already
+        # billed in advance are given back by the next billing run.
         resumed.filtered("suspension_stops_billing").line_ids.write(
             {"billing_skipped_until": today - timedelta(days=1)}
         )
+        for letter in resumed:
+            letter._current_suspension()._close(
+                today - timedelta(days=1), letter.suspension_stops_billing
+            )
         resumed.write({"state": letter_states.ACTIVE, "suspension_date": False})
         (letters - resumed).write({"state": letter_states.ACTIVE, "activation_date": today})
         return True
@@ -500,7 +508,19 @@ class CabinetEngagementLetter(models.Model):
         by_action(self).write(
             {"state": letter_states.SUSPENDED, "suspension_date": suspension_date}
         )
+        self.env["cabinet.engagement.suspension"].sudo().create(
+            [
+                {"letter_id": letter.id, "date_from": suspension_date,
+                 "stops_billing": letter.suspension_stops_billing}
+                for letter in self
+            ]
+        )  # fmt: skip
         return True
+
+    def _current_suspension(self):
+        """The suspension going on (written by the actions only, hence sudo)."""
+        self.ensure_one()
+        return self.sudo().suspension_ids.filtered(lambda suspension: not suspension.date_to)
 
     def action_open_terminate(self):
         return {
@@ -530,6 +550,8 @@ class CabinetEngagementLetter(models.Model):
                 )
             )
         letters = by_action(self)
+        for letter in letters.filtered(lambda letter: letter.state == letter_states.SUSPENDED):
+            letter._current_suspension()._close(termination_date, letter.suspension_stops_billing)
         letters.line_ids.filtered(
             lambda line: not line.date_end or line.date_end > termination_date
         ).write({"date_end": termination_date})

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from decimal import Decimal
 
 from odoo import api, fields, models
@@ -208,8 +209,9 @@ class CabinetEngagementLetterLine(models.Model):
         """What to give back for days billed in advance that a line no longer covers (it
         was terminated or replaced by an amendment after its period was invoiced).
 
-        Returns tuples (letter, line, billed period, amount to credit); each billed period
-        is credited once.
+        Returns tuples (letter, line, billed period, first day, last day, amount to credit);
+        each billed period is credited once, less what a suspension already gave back of
+        those days.
         """
         ended = self.filtered(
             lambda line: line.date_end and line.billed_until and line.billed_until > line.date_end
@@ -232,12 +234,27 @@ class CabinetEngagementLetterLine(models.Model):
             ):
                 continue
             months = billing_periods.MONTHS_PER_PERIOD[line.letter_id.billing_frequency]
+            full_price = Decimal(str(line.subtotal)) * months
+            first = max(line.date_end + timedelta(days=1), period.date_from)
+            given_back = sum(
+                (
+                    billing_periods.period_share(
+                        full_price, (period.period_start, period.period_end),
+                        (max(first, suspension.date_from), suspension.date_to),
+                    )
+                    for suspension in billed
+                    if suspension.kind == "suspension"
+                    and suspension.line_id == line
+                    and suspension.period_start == period.period_start
+                ),
+                Decimal(0),
+            )  # fmt: skip
             kept = billing_periods.period_share(
-                Decimal(str(line.subtotal)) * months,
+                full_price,
                 (period.period_start, period.period_end),
                 (period.date_from, line.date_end),
             )
-            amount = Decimal(str(period.amount)).quantize(billing_periods.CENT) - kept
+            amount = Decimal(str(period.amount)).quantize(billing_periods.CENT) - kept - given_back
             if amount > 0:
-                credits.append((line.letter_id, line, period, amount))
+                credits.append((line.letter_id, line, period, first, period.date_to, amount))
         return credits

@@ -170,6 +170,87 @@ class TestBillingRun(OnlineServicesCase):
         run, _result = self._bill("2026-12-11")
         self.assertEqual(run.invoice_ids.amount_untaxed, 150 - 48.39, "11 to 31 December")
 
+    def _refund_mode(self):
+        refund_mode = self.env["account.payment.mode"].create(
+            {"name": "Remboursement par virement", "payment_type": "outbound",
+             "payment_method_id": self.env.ref("account.account_payment_method_manual_out").id,
+             "bank_account_link": "variable"}
+        )  # fmt: skip
+        self.letter.payment_mode_id.refund_payment_mode_id = refund_mode
+        return refund_mode
+
+    def test_days_billed_in_advance_before_a_suspension_are_given_back(self):
+        self.client.lang = "fr_FR"
+        self.env["res.lang"]._activate_lang("fr_FR")
+        december = self._bill("2026-11-25")[0].invoice_ids
+        self.letter.action_suspend("2026-12-10")
+        self.letter.action_activate("2026-12-20")
+        self.assertTrue(self.letter.suspension_ids.to_credit)
+        run, _result = self._bill("2026-12-25")
+        january = run.invoice_ids
+        self.assertEqual(len(january), 1, "January and the credit on one invoice")
+        credits = january.invoice_line_ids.filtered(lambda line: line.price_subtotal < 0)
+        # 10 to 19 December of a 31-day month billed 30 + 120: the December invoice's own
+        # line amounts times 10/31, each rounded as the days are.
+        self.assertEqual(sorted(credits.mapped("price_subtotal")), [-38.71, -9.68])
+        self.assertEqual(sorted(december.invoice_line_ids.mapped("price_subtotal")), [30, 120])
+        self.assertEqual(january.amount_untaxed, 150 - 48.39)
+        self.assertIn("Avoir pour la suspension", credits[0].name, "in the client's language")
+        self.assertIn("10/12/2026", credits[0].name)
+        self.assertIn("19/12/2026", credits[0].name)
+        self.assertFalse(self.letter.suspension_ids.to_credit, "credited once")
+        _run, again = self._bill("2026-12-26")
+        self.assertFalse(again["invoice_ids"], "a second run the next day gives nothing back")
+        self.assertEqual(
+            len(self.letter.billed_period_ids.filtered(lambda p: p.kind == "suspension")), 2
+        )
+        self.assertEqual(self.letter.line_ids.mapped("billed_until"), [date(2027, 1, 31)] * 2)
+
+    def test_a_suspension_credit_is_recorded_once_for_its_days(self):
+        self._bill("2026-11-25")
+        self.letter.action_suspend("2026-12-10")
+        self.letter.action_activate("2026-12-20")
+        self._bill("2026-12-25")
+        credit = self.letter.billed_period_ids.filtered(lambda p: p.kind == "suspension")[0]
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            with self.env.cr.savepoint():
+                self.env["cabinet.billed.period"].create(
+                    {"line_id": credit.line_id.id, "kind": "suspension",
+                     "period_start": credit.period_start, "period_end": credit.period_end,
+                     "date_from": credit.date_from, "date_to": credit.date_to,
+                     "move_id": credit.move_id.id}
+                )  # fmt: skip
+
+    def test_a_letter_ended_while_suspended_gives_back_the_suspension_and_the_rest(self):
+        december = self._bill("2026-11-25")[0].invoice_ids
+        refund_mode = self._refund_mode()
+        self.letter.action_suspend("2026-12-10")
+        self.letter.terminate("2026-12-20", "Cessation d'activité")
+        self.assertEqual(self.letter.suspension_ids.date_to, date(2026, 12, 20))
+        run, _result = self._bill("2026-12-25")
+        credit_note = run.invoice_ids
+        self.assertEqual(credit_note.move_type, "out_refund")
+        # Everything from 10 December: December's 150 less its first nine days.
+        self.assertEqual(credit_note.amount_untaxed, 150 - 43.55)
+        self.assertEqual(credit_note.reversed_entry_id, december)
+        self.assertEqual(credit_note.payment_mode_id, refund_mode)
+        self.assertEqual(
+            sorted(self.letter.billed_period_ids.mapped("kind")),
+            ["charge", "charge", "credit", "credit", "suspension", "suspension"],
+        )
+        self.assertTrue(all(self.letter.line_ids.mapped("billing_done")))
+        _run, again = self._bill("2027-01-25")
+        self.assertFalse(again["invoice_ids"], "nothing more, ever")
+
+    def test_a_suspension_that_did_not_stop_billing_gives_nothing_back(self):
+        self.letter.suspension_stops_billing = False
+        self._bill("2026-11-25")
+        self.letter.action_suspend("2026-12-10")
+        self.letter.action_activate("2026-12-20")
+        self.assertFalse(self.letter.suspension_ids.to_credit)
+        run, _result = self._bill("2026-12-25")
+        self.assertEqual(run.invoice_ids.amount_untaxed, 150, "January only")
+
     def test_a_letter_that_fails_is_reported_and_the_others_are_billed(self):
         other = self._other_letter(start_date="2026-12-01")
         original = CabinetEngagementLetter._billing_charges

@@ -134,3 +134,19 @@ class TestLetterIntegrity(OnlineServicesCase, HttpCase):
             self.assertEqual(
                 set(self.letter.line_ids.mapped("billing_skipped_until")), {date(2027, 2, 28)}
             )
+        suspension = self.letter.suspension_ids
+        self.assertEqual(
+            (suspension.date_from.isoformat(), suspension.date_to.isoformat()),
+            ("2027-02-15", "2027-02-28"),
+            "the suspension is on record, to the day before the services resumed",
+        )
+        for login in ("os_manager", "os_user"):
+            with self.subTest(login=login):
+                self._refused(login, "cabinet.engagement.suspension", "write",
+                              [suspension.ids, {"date_to": "2027-02-20"}], "not allowed")
+                self._refused(login, "cabinet.engagement.suspension", "unlink",
+                              [suspension.ids], "not allowed")
+                self._refused(login, "cabinet.engagement.suspension", "create",
+                              [{"letter_id": self.letter.id, "date_from": "2027-05-01"}],
+                              "not allowed")  # fmt: skip
+        self.assertEqual(suspension.date_to, date(2027, 2, 28), "nothing changed")
