@@ -82,9 +82,10 @@ class CabinetDunningRun(models.Model):
         levels), which nobody writes directly.
         """
         self.check_access("read")
-        run_date = rpc_arguments.date_arg(
-            self.env, run_date, "run_date", default=fields.Date.context_today(self)
-        )
+        # A run dated ahead would remind invoices that are not overdue yet.
+        today = fields.Date.context_today(self)
+        run_date = rpc_arguments.date_arg(self.env, run_date, "run_date", default=today,
+                                          latest=today)  # fmt: skip
         partner_ids = rpc_arguments.ids_arg(self.env, partner_ids, "partner_ids", "res.partner")
         run = (
             self.sudo()

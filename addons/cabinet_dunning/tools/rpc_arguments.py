@@ -25,9 +25,9 @@ def _refuse(env, argument, expected, value):
     )
 
 
-def date_arg(env, value, argument, default=None, required=False):
+def date_arg(env, value, argument, default=None, required=False, latest=None):
     """A date given as a date or as "YYYY-MM-DD"; ``default`` when empty (refused when
-    ``required``)."""
+    ``required``); not after ``latest`` when given."""
     if value in (None, False, "") and not required:
         return default
     given = value
@@ -40,6 +40,10 @@ def date_arg(env, value, argument, default=None, required=False):
             value = None
     if not isinstance(value, datetime.date) or not FIRST_YEAR <= value.year <= LAST_YEAR:
         _refuse(env, argument, env._("a date as YYYY-MM-DD between 1900 and 2999"), given)
+    if latest and value > latest:
+        _refuse(
+            env, argument, env._("a date not after %(latest)s", latest=latest.isoformat()), given
+        )  # fmt: skip
     return value
 
 

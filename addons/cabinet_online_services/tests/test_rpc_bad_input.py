@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 import odoorpc
 
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -47,6 +49,9 @@ class TestRpcBadInput(OnlineServicesCase, HttpCase):
              "run_date", "a date as YYYY-MM-DD", "une date au format AAAA-MM-JJ"),
             ("bad_input_dunning", "cabinet.dunning.run", "run_dunning", ["9999-01-01"],
              "run_date", "between 1900 and 2999", "entre 1900 et 2999"),
+            ("bad_input_dunning", "cabinet.dunning.run", "run_dunning",
+             [(date.today() + timedelta(days=2)).isoformat()],
+             "run_date", "a date not after", "une date au plus tard le"),
             ("bad_input_dunning", "cabinet.dunning.run", "run_dunning", [None, "x"],
              "partner_ids", "a list of record ids", "une liste d'identifiants"),
             ("bad_input_dunning", "cabinet.dunning.run", "run_dunning", [None, [999999999]],
