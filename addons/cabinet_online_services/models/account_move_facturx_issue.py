@@ -15,10 +15,15 @@ DOCUMENT_BINARIES = {"invoice_pdf_report_file", "ubl_cii_xml_file"}
 
 def _documents_made_by_odoo(env):
     return env._(
-        "An invoice's PDF and its e-invoice are made by Send & Print (or issued for an "
-        "integrator), never written, replaced or deleted directly: once sent, they are the "
-        "invoice. Reset the invoice to draft, or issue a credit note, to make new ones."
+        "An issued Factur-X (its PDF and its XML) is made by Send & Print, or issued for an "
+        "integrator, and never written, replaced or deleted directly: once issued, it is the "
+        "invoice. Reset the invoice to draft, or issue a credit note, to make a new one."
     )
+
+
+def facturx_issued(moves):
+    """Those of ``moves`` whose Factur-X is issued: their documents are the invoice."""
+    return moves.filtered(lambda move: move.ubl_cii_xml_id.name == FACTURX_XML)
 
 
 class AccountMove(models.Model):
@@ -26,11 +31,7 @@ class AccountMove(models.Model):
     _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     def write(self, vals):
-        if (
-            not self.env.su
-            and DOCUMENT_BINARIES & set(vals)
-            and any(move.is_sale_document() for move in self)
-        ):
+        if not self.env.su and DOCUMENT_BINARIES & set(vals) and facturx_issued(self.sudo()):
             raise UserError(_documents_made_by_odoo(self.env))
         return super().write(vals)
 

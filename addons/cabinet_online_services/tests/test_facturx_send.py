@@ -207,6 +207,16 @@ class TestFacturXInOdooSend(OnlineServicesCase, MockSmtplibCase):
         self.assertEqual((invoice.invoice_pdf_report_id, invoice.ubl_cii_xml_id), (pdf, xml))
         self.assertEqual(pdf.raw, raw_pdf)
 
+    def test_the_pdf_of_an_invoice_sent_without_facturx_stays_odoos_to_manage(self):
+        self.client.invoice_edi_format = False
+        invoice = self._invoice()
+        self._send(invoice)
+        pdf = invoice.invoice_pdf_report_id
+        self.assertTrue(pdf)
+        self.assertFalse(invoice.ubl_cii_xml_id)
+        pdf.with_user(self.accountant).unlink()  # as Odoo allows, to make it again
+        self.assertFalse(invoice.invoice_pdf_report_id)
+
     def test_an_individual_never_gets_a_facturx_even_asked_for(self):
         self.env["res.lang"]._activate_lang("fr_FR")
         person = self.env["res.partner"].create(
