@@ -4,8 +4,10 @@
    pylint with the OCA's pylint-odoo checks.
 2. Where Odoo 19 is importable: a throwaway PostgreSQL cluster and database, the French
    localisation and both addons installed (the log must stay clean), the addons' Odoo tests
-   with pytest-odoo, the translation files checked against a fresh export, the demo firm
-   built, both addons uninstalled (cleanly), and everything dropped.
+   with pytest-odoo, Odoo's own ``account`` tests for what we override (with our addons and
+   on a database without them: none may fail only with ours), the translation files checked
+   against a fresh export, the demo firm built, both addons uninstalled (cleanly), and
+   everything dropped.
 
 The last lines give the counts of each part and say when, and why, the Odoo part was skipped.
 """
@@ -13,6 +15,7 @@ The last lines give the counts of each part and say when, and why, the Odoo part
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,7 +23,7 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from . import odooenv, pgcluster, translations
+from . import odoo_account_tests, odooenv, pgcluster, translations
 
 ROOT = odooenv.ROOT
 REQUIREMENTS = ROOT / "requirements-test.txt"
@@ -201,23 +204,11 @@ def _odoo_steps(report, workdir, cluster):
     banner("Odoo tests (pytest-odoo)")
     junit = Path(workdir) / "odoo.xml"
     test_dirs = [str(ROOT / "addons" / m / "tests") for m in odooenv.OUR_MODULES]
-    run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
-            "-q",
-            "--odoo-http",
-            f"--odoo-config={config}",
-            f"--odoo-database={db}",
-            f"--junitxml={junit}",
-            *[d for d in test_dirs if Path(d).is_dir()],
-        ],
-        cwd=ROOT,
-    )
+    _pytest_odoo(config, db, junit, [d for d in test_dirs if Path(d).is_dir()])
     report.tests("Odoo tests (pytest-odoo, both addons)", junit_counts(junit))
+
+    banner("Odoo's account tests, with our addons and without them")
+    _odoo_account_tests(report, workdir, cluster, config)
 
     banner("Translation templates against a fresh export")
     try:
@@ -262,6 +253,78 @@ def _odoo_steps(report, workdir, cluster):
     for line in problems:
         print(line)
     report.step("Uninstall, data left behind checked", uninstall.returncode == 0 and not problems)
+
+
+def _pytest_odoo(config, db, junit, paths):
+    return run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "--odoo-http",
+            f"--odoo-config={config}",
+            f"--odoo-database={db}",
+            f"--junitxml={junit}",
+            *paths,
+        ],
+        cwd=ROOT,
+    )
+
+
+def _odoo_account_tests(report, workdir, cluster, config):
+    """Odoo's account tests for what we override, on a database with our addons and on the
+    same database without them: a test passing without our addons must pass with them.
+
+    Both databases are in English, as Odoo's tests expect (journal codes, mail texts); the
+    database with our addons is the other one plus our addons installed on it, the way a
+    firm installs them on its existing database (its log must stay clean too).
+    """
+    title = "Odoo's account tests (with our addons, as without them)"
+    baseline, with_ours = "cabinet_baseline", "cabinet_account"
+    steps = [
+        (baseline, ",".join(odoo_account_tests.baseline_modules())),
+        (with_ours, ",".join(odooenv.OUR_MODULES)),
+    ]
+    for name, modules in steps:
+        if name == with_ours:
+            cluster.psql(f'CREATE DATABASE "{with_ours}" TEMPLATE "{baseline}"')
+            filestore = Path(workdir) / "data" / "filestore"
+            if (filestore / baseline).is_dir():
+                shutil.copytree(filestore / baseline, filestore / with_ours)
+        log = Path(workdir) / f"install_{name}.log"
+        install = run(
+            odooenv.odoo_command(
+                "-c", str(config), "-d", name, "-i", modules, "--stop-after-init",
+                f"--logfile={log}",
+            )
+        )  # fmt: skip
+        problems = log_problems(log)
+        for line in problems:
+            print(line)
+        if install.returncode or problems:
+            report.step(title, False, f"installing {modules} on {name} failed")
+            return
+    results = {}
+    for name in (with_ours, baseline):
+        junit = Path(workdir) / f"account_{name}.xml"
+        _pytest_odoo(config, name, junit, odoo_account_tests.test_paths())
+        results[name] = odoo_account_tests.outcomes(junit)
+    passed, regressions, both = odoo_account_tests.compare(results[with_ours], results[baseline])
+    for test in both:
+        print(f"fails without our addons too: {test}")
+    for test in regressions:
+        print(f"REGRESSION (passes without our addons): {test}")
+    report.passed += len(passed)
+    report.failed += len(regressions)
+    report.step(
+        title,
+        bool(passed) and not regressions,
+        f"{len(passed)} passed, {len(regressions)} failing only with our addons, "
+        f"{len(both)} failing without them too",
+    )
 
 
 def main(argv=None):

@@ -1,6 +1,5 @@
 import logging
 from collections import defaultdict
-from datetime import timedelta
 from decimal import Decimal
 
 from odoo import api, fields, models
