@@ -114,11 +114,11 @@ class TestDirectDebit(OnlineServicesCase):
             wizard.action_reject()
         # The dunning run reminds it again (no order in progress holds it any more).
         self.client.dunning_policy_id = self.env.ref("cabinet_dunning.policy_standard")
-        run = self.env["cabinet.dunning.run"].browse(
-            self.env["cabinet.dunning.run"].run_dunning(
-                due + timedelta(days=16), partner_ids=self.client.ids
+        run_day = due + timedelta(days=16)
+        with patch("odoo.fields.Date.context_today", return_value=run_day):
+            run = self.env["cabinet.dunning.run"].browse(
+                self.env["cabinet.dunning.run"].run_dunning(run_day, partner_ids=self.client.ids)
             )
-        )
         self.assertIn(invoice, run.line_ids.move_line_ids.move_id)
         # ...and the next debit can be prepared.
         self.assertTrue(invoice.action_cabinet_prepare_direct_debits())
