@@ -11,7 +11,8 @@ active engagement letter, and bills them once (one invoice each). Then, on the s
   100 (``cabinet.einvoice.batch.line._send``): the French data checks, the XSD and the EN 16931
   and BR-FR schematrons (in the long-lived checker process, while the chunk's PDFs render),
   one report render per chunk split per invoice, the CII XML built and embedded in the
-  PDF/A-3, PDF and XML kept as attachments, one email per invoice queued, the chatter logged;
+  PDF/A-3, PDF and XML kept where Odoo keeps them, then Odoo's Send & Print for the emails
+  (its template, one email per invoice queued, the chatter logged), which renders nothing again;
 - Odoo: ``account.move.send._generate_and_send_invoices`` with the email method, which renders
   each invoice's PDF (and sends the email, queued here).
 

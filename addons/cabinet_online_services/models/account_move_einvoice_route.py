@@ -1,5 +1,6 @@
 from odoo import models
 from odoo.exceptions import UserError
+from odoo.tools import email_normalize
 
 from .res_partner import CHORUS_PRO, FACTURX_FORMAT
 
@@ -28,6 +29,17 @@ class AccountMove(models.Model):
             payer = client.sudo().payer_id
             destination = client.einvoice_email or payer.email or client.email or ""
         return {"einvoice_format": einvoice_format, "destination": destination}
+
+    def _cabinet_invoicing_address(self):
+        """The normalized email address this customer invoice goes to (its client's
+        invoicing email, else its payer's, else its own), or "" when none is valid or the
+        invoice goes to Chorus Pro."""
+        if not self.is_sale_document():
+            return ""
+        route = self._cabinet_einvoice_route()
+        if route["einvoice_format"] == "chorus_pro":
+            return ""
+        return email_normalize(route["destination"]) or ""
 
     def _cabinet_chorus_pro_destination(self):
         client = self.commercial_partner_id

@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.tools import email_normalize
 
 from .account_move_facturx_issue import FACTURX_XML
 from .res_partner import CHORUS_PRO, FACTURX_FORMAT
@@ -34,6 +35,18 @@ class AccountMoveSend(models.AbstractModel):
                 not move.commercial_partner_id._is_private_individual()
             )
         return super()._is_applicable_to_move(method, move, **move_data)
+
+    @api.model
+    def _get_default_mail_partner_ids(self, move, mail_template, mail_lang):
+        # EXTENDS 'account': a client's invoices go to the invoicing address it gave (or its
+        # payer's), from the form as from a sending batch.
+        partners = super()._get_default_mail_partner_ids(move, mail_template, mail_lang)
+        address = move._cabinet_invoicing_address()
+        if address and address != email_normalize(move.partner_id.email or ""):
+            found = move._partner_find_from_emails_single([address], no_create=False)
+            if found:
+                return found
+        return partners
 
     @api.model
     def _cabinet_wants_facturx(self, move, move_data):

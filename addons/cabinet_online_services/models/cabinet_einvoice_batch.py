@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
-from .res_partner import EINVOICE_FORMATS
+from .res_partner import EINVOICE_FORMATS, FACTURX_FORMAT
 
 SEND_CHUNK = 100
 # Line states of an invoice not sent yet: to send, or its email in the outgoing queue.
@@ -244,47 +244,77 @@ class CabinetEinvoiceBatchLine(models.Model):
         return documents
 
     def _email(self, documents):
-        if not self:
-            return
-        template = self.env.ref("account.email_template_edi_invoice")
-        mails = template.send_mail_batch(self.move_id.ids)
-        mail_by_move = {mail.res_id: mail for mail in mails}
-        # One email per invoice, each with its own document and address.
-        for line in self:
-            attachment = documents[line.move_id]
-            mail = mail_by_move[line.move_id.id]
-            mail.write(
-                {"attachment_ids": [(4, attachment.id)], "email_to": line.destination,
-                 "recipient_ids": [(5, 0, 0)]}
-            )  # fmt: skip
-            line.write({"attachment_id": attachment.id, "mail_id": mail.id})
-        self.move_id._message_log_batch(
-            bodies={
-                line.move_id.id: self.env._(
-                    "Invoice sent to %(destination)s (%(format)s).",
-                    destination=line.destination,
-                    format=dict(EINVOICE_FORMATS)[line.einvoice_format or "pdf_email"],
+        """One email per invoice through Odoo's Send & Print (its invoice template in the
+        client's language, to the client's invoicing address, with the documents kept on the
+        invoice), left in the outgoing mail queue: a line is sent once its email left."""
+        invalid = self.filtered(lambda line: not line.move_id._cabinet_invoicing_address())
+        for line in invalid:
+            line._fail(
+                self.env._(
+                    "No valid email address to send the invoice to (%(address)s): enter the "
+                    "client's invoicing email.",
+                    address=line.destination or "-",
                 )
-                for line in self
-            }
-        )
-        self.move_id.is_move_sent = True
-        self.state = "queued"
+            )
+        lines = self - invalid
+        if not lines:
+            return
+        Mail = self.env["mail.mail"].sudo()
+        last_mail = Mail.search([], order="id desc", limit=1).id or 0
+        Send = self.env["account.move.send"].with_context(mail_notify_force_send=False)
+        for einvoice_format in set(lines.mapped("einvoice_format")):
+            moves = lines.filtered(
+                lambda line, f=einvoice_format: line.einvoice_format == f
+            ).move_id
+            Send._generate_and_send_invoices(
+                moves,
+                sending_methods=["email"],
+                invoice_edi_format=FACTURX_FORMAT if einvoice_format == "facturx_email" else None,
+            )
+        mails = Mail.search(
+            [("id", ">", last_mail), ("model", "=", "account.move"),
+             ("res_id", "in", lines.move_id.ids)],
+            order="id",
+        )  # fmt: skip
+        for line in lines:
+            address = line.move_id._cabinet_invoicing_address()
+            candidates = mails.filtered(lambda mail, line=line: mail.res_id == line.move_id.id)
+            to_address = candidates.filtered(
+                lambda mail, a=address: a in mail.recipient_ids.mapped("email_normalized")
+            )
+            if not candidates:
+                line._fail(self.env._("Send & Print made no email for this invoice."))
+                continue
+            line.write(
+                {"attachment_id": documents[line.move_id].id,
+                 "mail_id": (to_address or candidates)[:1].id, "state": "queued"}
+            )  # fmt: skip
+        lines = lines.filtered(lambda line: line.state == "queued")
+        lines.move_id.is_move_sent = True
 
     @api.model
-    def _mails_left_queue(self, mails):
-        """The invoices whose email ``mails`` the outgoing queue has just processed are sent,
-        or failed with the reason when their email could not leave (and can be sent again)."""
+    def _mails_left_queue(self, mails, delivered_partner_ids, failure):
+        """The invoices whose email ``mails`` the outgoing queue has just processed are sent
+        when it reached one of its recipients (``delivered_partner_ids``), or fail with the
+        reason (``failure``) and can be sent again."""
         mails = mails.filtered(lambda mail: mail.model == "account.move")
         if not mails:
             return
         lines = self.sudo().search(
             [("mail_id", "in", mails.ids), ("state", "in", ("queued", "failed"))]
         )
-        sent = lines.filtered(lambda line: line.mail_id.state == "sent")
+        # Odoo lists the partners an email reached as records (ids in older versions).
+        delivered = {getattr(partner, "id", partner) for partner in delivered_partner_ids or []}
+        sent = lines.filtered(
+            lambda line: (
+                set(line.mail_id.recipient_ids.ids) & delivered
+                if line.mail_id.recipient_ids
+                else line.mail_id.state == "sent" and not failure
+            )
+        )
         sent.write({"state": "sent", "message": False})
         for line in lines - sent:
-            reason = line.mail_id.failure_reason or line.mail_id.failure_type or "-"
+            reason = failure or line.mail_id.failure_reason or line.mail_id.failure_type or "-"
             line._fail(self.env._("The email could not be sent: %(reason)s", reason=reason))
         (lines - sent).move_id.is_move_sent = False
 

@@ -58,9 +58,7 @@ class CabinetEngagementSuspension(models.Model):
         for each subscription line, the share of each billed period's days that fall in the
         suspension (and in the line's own dates).
         """
-        lines = self.letter_id.line_ids.filtered(
-            lambda line: line.billing_kind == "subscription"
-        )
+        lines = self.letter_id.line_ids.filtered(lambda line: line.billing_kind == "subscription")
         billed = self.env["cabinet.billed.period"].search_fetch(
             [("line_id", "in", lines.ids), ("kind", "=", "charge"),
              ("date_to", ">=", min(self.mapped("date_from"), default=False))],

@@ -8,7 +8,9 @@ class MailMail(models.Model):
         self, success_pids, success_emails, failure_reason=False, failure_type=None
     ):
         # Before Odoo deletes the emails sent (auto_delete): the invoices they carry are sent.
-        self.env["cabinet.einvoice.batch.line"]._mails_left_queue(self)
+        self.env["cabinet.einvoice.batch.line"]._mails_left_queue(
+            self, success_pids, failure_reason or failure_type
+        )
         return super()._postprocess_sent_message(
             success_pids, success_emails, failure_reason=failure_reason, failure_type=failure_type
         )

@@ -1,8 +1,11 @@
+from unittest.mock import patch
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
+from odoo.addons.base.models.ir_mail_server import MailDeliveryException
 from odoo.addons.base.tests.common import MockSmtplibCase
 
 from .common import OnlineServicesCase, stored_facturx_xml
@@ -50,8 +53,12 @@ class TestEinvoiceBatch(OnlineServicesCase, MockSmtplibCase):
         self.assertEqual(line.destination, "factures@boulangerie-martin.example")
         mail = self._mail(line.move_id)
         self.assertEqual((line.mail_id, mail.state), (mail, "outgoing"))
-        self.assertEqual(mail.email_to, "factures@boulangerie-martin.example")
-        self.assertEqual(mail.attachment_ids, line.attachment_id)
+        self.assertEqual(mail.recipient_ids.email, "factures@boulangerie-martin.example",
+                         "to the invoicing address only")  # fmt: skip
+        self.assertEqual(line.attachment_id, line.move_id.invoice_pdf_report_id)
+        self.assertEqual(mail.attachment_ids.mapped("raw"), [line.attachment_id.raw],
+                         "the PDF kept on the invoice, as Send & Print sends it")  # fmt: skip
+        self.assertIn(line.move_id.name, mail.subject, "Odoo's invoice template")
         self._send_mail_queue(mail)
         [email] = self.emails
         self.assertEqual(email["smtp_to_list"], ["factures@boulangerie-martin.example"])
@@ -62,11 +69,25 @@ class TestEinvoiceBatch(OnlineServicesCase, MockSmtplibCase):
         )  # fmt: skip
         self.assertTrue(line.move_id.is_move_sent)
 
-    def test_an_email_that_cannot_leave_fails_its_invoice(self):
+    def test_an_invoicing_address_that_is_not_one_fails_its_invoice(self):
         self.client.einvoice_email = "factures chez martin"
         batch = self._bill_and_send()
+        self.assertEqual((batch.line_ids.state, batch.state), ("failed", "done"))
+        self.assertIn("No valid email address", batch.line_ids.message)
+        self.assertIn("factures chez martin", batch.line_ids.message)
+        self.assertFalse(self._mail(batch.line_ids.move_id), "nothing queued")
+        self.assertFalse(batch.line_ids.move_id.is_move_sent, "it can be sent again")
+
+    def test_an_email_that_cannot_leave_fails_its_invoice(self):
+        batch = self._bill_and_send()
         self.assertEqual((batch.line_ids.state, batch.state), ("queued", "queued"))
-        self._send_mail_queue(batch.line_ids.mail_id)
+        # The mail server refuses it when the outgoing queue sends it.
+        with patch.object(
+            type(self.env["ir.mail_server"]), "send_email",
+            side_effect=MailDeliveryException("Relais refusé par le serveur"),
+        ):  # fmt: skip
+            self._send_mail_queue(batch.line_ids.mail_id)
+        self.assertIn("Relais refusé", batch.line_ids.message)
         self.assertEqual((batch.line_ids.state, batch.state), ("failed", "done"))
         self.assertIn("could not be sent", batch.line_ids.message)
         self.assertFalse(batch.line_ids.move_id.is_move_sent, "it can be sent again")
@@ -88,7 +109,14 @@ class TestEinvoiceBatch(OnlineServicesCase, MockSmtplibCase):
         self.assertEqual(line.state, "queued")
         _name, xml = facturx.get_xml_from_pdf(line.attachment_id.raw, check_xsd=True)
         self.assertIn(b"CrossIndustryInvoice", xml)
-        self.assertEqual(self._mail(line.move_id).attachment_ids, line.attachment_id)
+        mail = self._mail(line.move_id)
+        self.assertEqual(
+            sorted(mail.attachment_ids.mapped("raw")),
+            sorted([line.attachment_id.raw, line.move_id.ubl_cii_xml_id.raw]),
+            "the Factur-X PDF and its XML, as Send & Print sends them from the form",
+        )
+        self.assertEqual(stored_facturx_xml(line.move_id), line.move_id.ubl_cii_xml_id,
+                         "issued once")  # fmt: skip
 
     def test_what_cannot_be_sent_is_reported_with_the_reason(self):
         self.client.write({"invoice_edi_format": "cabinet_facturx",

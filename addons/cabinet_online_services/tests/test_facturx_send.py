@@ -207,6 +207,19 @@ class TestFacturXInOdooSend(OnlineServicesCase, MockSmtplibCase):
         self.assertEqual((invoice.invoice_pdf_report_id, invoice.ubl_cii_xml_id), (pdf, xml))
         self.assertEqual(pdf.raw, raw_pdf)
 
+    def test_the_form_sends_to_the_invoicing_address_as_a_sending_batch_does(self):
+        self.client.einvoice_email = "factures@boulangerie-martin.example"
+        invoice = self._invoice()
+        wizard = self._wizard(invoice)
+        self.assertEqual(wizard.mail_partner_ids.mapped("email"),
+                         ["factures@boulangerie-martin.example"])  # fmt: skip
+        self.client.einvoice_email = False
+        self.assertEqual(
+            self._wizard(invoice).mail_partner_ids.mapped("email"),
+            ["compta@boulangerie-martin.example"],
+            "else the client's own",
+        )
+
     def test_the_pdf_of_an_invoice_sent_without_facturx_stays_odoos_to_manage(self):
         self.client.invoice_edi_format = False
         invoice = self._invoice()

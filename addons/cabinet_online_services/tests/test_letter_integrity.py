@@ -142,10 +142,20 @@ class TestLetterIntegrity(OnlineServicesCase, HttpCase):
         )
         for login in ("os_manager", "os_user"):
             with self.subTest(login=login):
-                self._refused(login, "cabinet.engagement.suspension", "write",
-                              [suspension.ids, {"date_to": "2027-02-20"}], "not allowed")
-                self._refused(login, "cabinet.engagement.suspension", "unlink",
-                              [suspension.ids], "not allowed")
+                self._refused(
+                    login,
+                    "cabinet.engagement.suspension",
+                    "write",
+                    [suspension.ids, {"date_to": "2027-02-20"}],
+                    "not allowed",
+                )
+                self._refused(
+                    login,
+                    "cabinet.engagement.suspension",
+                    "unlink",
+                    [suspension.ids],
+                    "not allowed",
+                )
                 self._refused(login, "cabinet.engagement.suspension", "create",
                               [{"letter_id": self.letter.id, "date_from": "2027-05-01"}],
                               "not allowed")  # fmt: skip
