@@ -255,7 +255,7 @@ def _odoo_steps(report, workdir, cluster):
     report.step("Uninstall, data left behind checked", uninstall.returncode == 0 and not problems)
 
 
-def _pytest_odoo(config, db, junit, paths):
+def _pytest_odoo(config, db, junit, paths, extra=()):
     return run(
         [
             sys.executable,
@@ -268,6 +268,7 @@ def _pytest_odoo(config, db, junit, paths):
             f"--odoo-config={config}",
             f"--odoo-database={db}",
             f"--junitxml={junit}",
+            *extra,
             *paths,
         ],
         cwd=ROOT,
@@ -310,7 +311,8 @@ def _odoo_account_tests(report, workdir, cluster, config):
     results = {}
     for name in (with_ours, baseline):
         junit = Path(workdir) / f"account_{name}.xml"
-        _pytest_odoo(config, name, junit, odoo_account_tests.test_paths())
+        # One line for each failure: most fail without our addons too (listed below).
+        _pytest_odoo(config, name, junit, odoo_account_tests.test_paths(), ["--tb=line"])
         results[name] = odoo_account_tests.outcomes(junit)
     passed, regressions, both = odoo_account_tests.compare(results[with_ours], results[baseline])
     for test in both:
