@@ -5,7 +5,7 @@ from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
-from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.account.controllers.portal import PortalAccount
 
 SERVICES_URL = "/my/online-services"
 
@@ -19,7 +19,7 @@ def local_path(redirect):
     return redirect
 
 
-class OnlineServicesPortal(CustomerPortal):
+class OnlineServicesPortal(PortalAccount):
     """The client's online-services pages, behind the acceptance of the terms of use."""
 
     def _prepare_home_portal_values(self, counters):
@@ -29,6 +29,17 @@ class OnlineServicesPortal(CustomerPortal):
             values["engagement_letter_count"] = (
                 Letter.search_count([]) if Letter.has_access("read") else 0
             )
+        return values
+
+    def _prepare_my_account_rendering_values(self, *args, **kwargs):
+        values = super()._prepare_my_account_rendering_values(*args, **kwargs)
+        if "invoice_edi_formats" in values:
+            # Individuals are in the e-reporting scope: no e-invoice format to choose.
+            if request.env.user.partner_id.commercial_partner_id._is_private_individual():
+                values["invoice_edi_formats"] = {}
+            else:  # the formats in the client's language
+                field = request.env["res.partner"]._fields["invoice_edi_format"]
+                values["invoice_edi_formats"] = dict(field._description_selection(request.env))
         return values
 
     @http.route("/my/terms", type="http", auth="user", website=True)

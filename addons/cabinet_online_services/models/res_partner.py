@@ -133,6 +133,18 @@ class ResPartner(models.Model):
                     )
                 )
 
+    def write(self, vals):
+        # A client who chooses our Factur-X on its portal agrees to it on that day.
+        if (
+            vals.get("invoice_edi_format") == FACTURX_FORMAT
+            and "einvoice_agreed_on" not in vals
+            and self.env.user._is_portal()
+        ):
+            undated = self.filtered(lambda partner: not partner.einvoice_agreed_on)
+            undated.write({**vals, "einvoice_agreed_on": fields.Date.context_today(self)})
+            return super(ResPartner, self - undated).write(vals)
+        return super().write(vals)
+
     def _compute_engagement_letter_count(self):
         counts = dict(
             self.env["cabinet.engagement.letter"]._read_group(

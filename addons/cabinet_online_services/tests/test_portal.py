@@ -1,7 +1,8 @@
 import json
 import re
 
-from odoo.tests import HttpCase, tagged
+from odoo import fields
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import OnlineServicesCase
 
@@ -146,3 +147,35 @@ class TestPortal(OnlineServicesCase, HttpCase):
         )
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
+
+    def _my_account_page(self, login):
+        self.authenticate(login, login)
+        page = self.url_open("/my/account")
+        self.assertEqual(page.status_code, 200)
+        return page.text
+
+    def test_an_individual_is_offered_no_einvoice_format_on_its_portal(self):
+        person = self.env["res.partner"].create(
+            {"name": "Jean Particulier", "email": "jean@example.com",
+             "country_id": self.env.ref("base.fr").id}
+        )  # fmt: skip
+        user = new_test_user(self.env, login="person_portal", groups="base.group_portal",
+                             partner_id=person.id)  # fmt: skip
+        self.env["cabinet.terms.acceptance"]._record(user, self.terms, "127.0.0.1")
+        self.assertNotIn('name="invoice_edi_format"', self._my_account_page("person_portal"))
+        self.env["cabinet.terms.acceptance"]._record(
+            self.client_portal_user, self.terms, "127.0.0.1"
+        )
+        page = self._my_account_page("client_portal")
+        self.assertIn('value="cabinet_facturx"', page, "a business's contact is offered it")
+        self.assertIn("Factur-X contrôlée", page, "in the client's language")
+
+    def test_a_client_choosing_factur_x_on_its_portal_agrees_that_day(self):
+        self.client.einvoice_agreed_on = False
+        company_user = new_test_user(self.env, login="company_portal",
+                                     groups="base.group_portal",
+                                     partner_id=self.client.id)  # fmt: skip
+        # What the portal's address form does with the client's choice.
+        self.client.with_user(company_user).sudo().write({"invoice_edi_format": "cabinet_facturx"})
+        self.assertEqual(self.client.invoice_edi_format, "cabinet_facturx")
+        self.assertEqual(self.client.einvoice_agreed_on, fields.Date.context_today(self.client))
