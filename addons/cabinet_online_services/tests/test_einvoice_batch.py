@@ -179,8 +179,6 @@ class TestEinvoiceBatch(OnlineServicesCase, MockSmtplibCase):
         )
 
     def test_an_error_while_sending_is_recorded_and_does_not_block_the_queue(self):
-        from unittest.mock import patch  # noqa: PLC0415
-
         from ..models.cabinet_einvoice_batch import CabinetEinvoiceBatchLine  # noqa: PLC0415
 
         def broken(lines, documents):
