@@ -144,12 +144,7 @@ class TestBillingRun(OnlineServicesCase):
             )
         )
         self.assertEqual(len(december), 1)
-        refund_mode = self.env["account.payment.mode"].create(
-            {"name": "Remboursement par virement", "payment_type": "outbound",
-             "payment_method_id": self.env.ref("account.account_payment_method_manual_out").id,
-             "bank_account_link": "variable"}
-        )  # fmt: skip
-        self.letter.payment_mode_id.refund_payment_mode_id = refund_mode
+        refund_mode = self._refund_mode()
         self.letter.terminate("2026-12-10", "Départ du client")
         run, _result = self._bill("2026-12-25")
         credit_note = run.invoice_ids
@@ -306,7 +301,7 @@ class TestBillingRun(OnlineServicesCase):
             with self.enter_registry_test_mode():
                 self.env.ref("cabinet_online_services.ir_cron_billing_run").method_direct_trigger()
         self.env.invalidate_all()
-        run = self.Run.search([("trigger", "=", "cron")])
+        run = self.Run.search([("trigger", "=", "cron"), ("company_id", "=", self.company.id)])
         self.assertEqual(run.state, "done")
         self.assertEqual(run.invoice_ids.partner_id, self.client)
 
