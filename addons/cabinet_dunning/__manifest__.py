@@ -24,6 +24,7 @@
         "views/cabinet_dunning_promise_views.xml",
         "views/cabinet_dunning_litigation_views.xml",
         "wizards/cabinet_dunning_run_wizard_views.xml",
+        "views/cabinet_dunning_client_views.xml",
         "views/menus.xml",
     ],
     "assets": {

@@ -12,3 +12,5 @@ from . import account_move_line
 from . import res_company
 from . import res_partner
 from . import cabinet_dunning_litigation
+from . import cabinet_dunning_client
+from . import res_partner_collection

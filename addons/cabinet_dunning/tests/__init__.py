@@ -8,3 +8,7 @@ from . import test_xmlrpc
 from . import test_dunning_escalation
 from . import test_dunning_views
 from . import test_dunning_wording
+from . import test_dunning_client
+from . import test_dunning_concurrency
+from . import test_dunning_penalties
+from . import test_dunning_rights

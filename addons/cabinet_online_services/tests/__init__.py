@@ -19,3 +19,4 @@ from . import test_facturx_checker
 from . import test_rpc_bad_input
 from . import test_billing_run_concurrency
 from . import test_letter_integrity
+from . import test_facturx_figures
