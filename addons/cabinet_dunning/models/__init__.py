@@ -14,3 +14,4 @@ from . import res_partner
 from . import cabinet_dunning_litigation
 from . import cabinet_dunning_client
 from . import res_partner_collection
+from . import res_partner_responsible

@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -32,6 +34,43 @@ class CabinetDunningDispute(models.Model):
     _one_open_dispute_per_invoice = models.UniqueIndex(
         "(move_id) WHERE state = 'open'", "An invoice has one open dispute at a time."
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        disputes = super().create(vals_list)
+        disputes._notify_responsible()
+        return disputes
+
+    def _notify_responsible(self):
+        """A dispute opened: the client's responsible chartered accountant is told, with a
+        to-do and a note in the client's file, in the company's language."""
+        for company in self.company_id:
+            disputes = self.filtered(lambda dispute, company=company: dispute.company_id == company)
+            lang_env = company._cabinet_lang_env()
+            notices = {}
+            for client in disputes.partner_id:
+                opened = disputes.filtered(
+                    lambda dispute, client=client: dispute.partner_id == client
+                )
+                notices[client] = (
+                    lang_env._(
+                        "Dispute on %(invoices)s", invoices=", ".join(opened.move_id.mapped("name"))
+                    ),
+                    Markup("<br/>").join(
+                        lang_env._(
+                            "%(client)s disputes %(invoice)s (%(amount)s): %(reason)s",
+                            client=client.name,
+                            invoice=dispute.move_id.name,
+                            amount=dispute.currency_id.with_env(lang_env).format(
+                                dispute.amount or dispute.move_id.amount_residual
+                            ),
+                            reason=dispute.reason,
+                        )
+                        for dispute in opened
+                    ),
+                    fields.Date.context_today(self),
+                )
+            self.env["res.partner"]._cabinet_notify_responsibles(company, notices)
 
     @api.depends("move_id")
     def _compute_display_name(self):

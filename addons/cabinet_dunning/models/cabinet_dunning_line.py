@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..rules import dunning_levels, dunning_selection
 from .cabinet_dunning_guarded import ALL
@@ -386,6 +386,36 @@ class CabinetDunningLine(models.Model):
         self.ensure_one()
         number = self.payer_id.mobile or self.partner_id.mobile
         return number and self.partner_id._phone_format(number=number) or number
+
+    def _notify_responsible(self):
+        """The clients that reached a level escalating to their responsible chartered
+        accountant: a to-do and a note in the client's file, in the company's language."""
+        for company in self.company_id:
+            lines = self.filtered(lambda line, company=company: line.company_id == company)
+            lang_env = company._cabinet_lang_env()
+            self.env["res.partner"]._cabinet_notify_responsibles(
+                company,
+                {
+                    line.partner_id: (
+                        lang_env._(
+                            "%(client)s reached %(level)s",
+                            client=line.partner_id.name,
+                            level=line.level_id.with_env(lang_env).name,
+                        ),
+                        lang_env._(
+                            "%(client)s reached the dunning level %(level)s on %(date)s: "
+                            "%(amount)s overdue (%(invoices)s). The level is yours to act on.",
+                            client=line.partner_id.name,
+                            level=line.level_id.with_env(lang_env).name,
+                            date=format_date(lang_env, line.run_date),
+                            amount=line._format_amount(line.amount_due),
+                            invoices=", ".join(line.move_line_ids.move_id.mapped("name")),
+                        ),
+                        line.run_date,
+                    )
+                    for line in lines
+                },
+            )
 
     def _schedule_calls(self):
         """One call activity per client, for whoever acts, with the payer's number."""

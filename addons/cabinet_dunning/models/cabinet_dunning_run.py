@@ -228,6 +228,7 @@ class CabinetDunningRun(models.Model):
                 )
             )
         reminders = self.env["cabinet.dunning.line"].create(vals_list)
+        reminders.filtered(lambda line: line.level_id.actor == "responsible")._notify_responsible()
         reminders.filtered(
             lambda line: line.state == "proposed" and line.policy_id.mode == "automatic"
         )._queue()

@@ -150,3 +150,52 @@ class TestDunningClient(DunningRunCase):
         card = Form(self.client.with_user(self.accountant))
         self.assertEqual(card.collection_amount_overdue, 300)
         self.assertEqual(card.collection_next_action, "next_run")
+
+    def _responsible_todos(self):
+        return self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.client.id),
+             ("user_id", "=", self.responsible.id)]
+        )  # fmt: skip
+
+    def test_the_responsible_is_told_when_a_client_reaches_their_level(self):
+        self.env.company.partner_id.lang = "fr_FR"  # the firm writes in French
+        self.policy.catch_up = True  # a migrating firm: start at the level of the days late
+        late = self._due_invoice(1200, 35)
+        reminder = self._run(day=self.today)
+        self.assertEqual(reminder.level_id, self._level("firm_letter"))
+        self.assertEqual(reminder.level_id.actor, "responsible")
+        todo = self._responsible_todos()
+        self.assertEqual(len(todo), 1)
+        self.assertEqual(todo.date_deadline, self.today)
+        self.assertIn("a atteint", todo.summary)
+        self.assertIn(late.name, str(todo.note))
+        self.assertIn("a atteint le niveau de relance", self.client.message_ids[0].body)
+        self._run(day=self.today)
+        self.assertEqual(len(self._responsible_todos()), 1, "the same day's run tells once")
+        self.assertEqual(
+            self.env["mail.activity"]
+            .with_user(self.responsible)
+            .search_count([("id", "=", todo.id)]),
+            1,
+            "the responsible sees it with their own rights",
+        )
+
+    def test_the_responsible_is_told_when_a_client_opens_a_dispute(self):
+        self.env.company.partner_id.lang = "fr_FR"
+        invoice = self._due_invoice(300, 10)
+        self.env["cabinet.dunning.dispute"].with_user(self.accountant).create(
+            {"move_id": invoice.id, "reason": "Prestation <b>non</b> réalisée", "amount": 120}
+        )
+        todo = self._responsible_todos()
+        self.assertEqual(todo.summary, f"Litige sur {invoice.name}")
+        self.assertIn("&lt;b&gt;non&lt;/b&gt;", str(todo.note), "the client's words, as text")
+        self.env["cabinet.dunning.dispute"].create(
+            {"move_id": self._due_invoice(80, 3, partner=self.other_client).id,
+             "reason": "Erreur de TVA"}
+        )  # fmt: skip
+        self.assertFalse(
+            self.env["mail.activity"].search(
+                [("res_model", "=", "res.partner"), ("res_id", "=", self.other_client.id)]
+            ),
+            "a client without responsible: nobody to tell, nothing fails",
+        )
