@@ -132,3 +132,19 @@ def test_old_mac_line_ends_and_monster_fields_are_read_or_refused_with_a_row():
     assert (len(rows), errors) == (1, [])
     monster = "client;service;période;quantité\n552032534;ECR;2026-11;1\n" + "x" * 200_000
     assert us.read_statement(monster) == ([], [us.RowError(3, us.UNREADABLE)])
+
+
+@given(st.binary(max_size=400))
+def test_any_file_gives_a_text_and_an_answer(raw):
+    text = us.decode_statement(raw)
+    assert isinstance(text, str)
+    rows, errors = us.read_statement(text)
+    assert rows or errors or not text.strip("\ufeff\r\n\t ;,")
+
+
+def test_spreadsheet_encodings_are_read_and_an_image_is_refused():
+    assert us.decode_statement("Café;éçà".encode()) == "Café;éçà"
+    assert us.decode_statement("Café;éçà".encode("cp1252")) == "Café;éçà"
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x81\x8d\x8f"
+    _rows, [error] = us.read_statement(us.decode_statement(png))
+    assert (error.number, error.code) == (3, us.NOT_TEXT), "at the row of its first NUL byte"

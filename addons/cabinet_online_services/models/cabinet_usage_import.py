@@ -114,11 +114,7 @@ class CabinetUsageImport(models.Model):
                 raise UserError(self.env._("Choose the CSV file to import."))
             record.line_ids.unlink()
             record.error_ids.unlink()
-            raw = base64.b64decode(record.file)
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                text = raw.decode("cp1252")
+            text = usage_statement.decode_statement(base64.b64decode(record.file))
             rows, errors = usage_statement.read_statement(
                 text, with_amount=record.kind == "vendor_invoice", month=record.statement_month
             )

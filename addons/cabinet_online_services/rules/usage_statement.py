@@ -119,6 +119,16 @@ def _columns(header, with_amount):
     return {column: found.get(column) for column in wanted}
 
 
+def decode_statement(raw):
+    """The text of a statement file's bytes: UTF-8, else Windows-1252 as spreadsheets save
+    it, with the bytes neither reads as U+FFFD. Any file gives a text; a binary one is then
+    refused by ``read_statement`` for its NUL bytes, or its rows for what they hold."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
 def read_statement(text, with_amount=False, month=None, max_quantity=MAX_QUANTITY):
     """The rows of a statement and the problems found, line by line.
 

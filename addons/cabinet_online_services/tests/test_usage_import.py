@@ -29,13 +29,14 @@ class TestUsageImport(OnlineServicesCase):
         cls.Import = cls.env["cabinet.usage.import"]
 
     def _import(self, text, kind="usage", month="2026-11-01"):
+        raw = text if isinstance(text, bytes) else text.encode()
         record = self.Import.create(
             {
                 "name": "Relevé novembre",
                 "kind": kind,
                 "statement_month": month,
                 "vendor_id": self.vendor.id,
-                "file": base64.b64encode(text.encode()),
+                "file": base64.b64encode(raw),
                 "filename": "releve.csv",
             }
         )
@@ -185,6 +186,10 @@ class TestUsageImport(OnlineServicesCase):
     def test_binary_files_and_formulas_get_a_row_and_stay_harmless(self):
         record = self._import("client;service;période;quantité\n\x00\x01\x02")
         self.assertEqual((record.error_ids.code, record.error_ids.row_number), ("not_text", 2))
+        # An image given for the CSV: neither UTF-8 nor Windows-1252 reads all its bytes.
+        record = self._import(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x81\x8d\x8f")
+        self.assertEqual(record.state, "checked")
+        self.assertEqual(record.error_ids.code, "not_text")
         record = self._import(
             'client;service;période;quantité\n=HYPERLINK("http://x");ECR;2026-11;1e20\n'
             "552032534;ECR;2026-11;99999999\n"
