@@ -3,7 +3,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date, split_every
 
 from odoo.addons.cabinet_dunning.tools import rpc_arguments
@@ -114,6 +114,14 @@ class CabinetBillingRun(models.Model):
         letter_ids = rpc_arguments.ids_arg(
             self.env, letter_ids, "letter_ids", "cabinet.engagement.letter"
         )
+        if not self.env["account.move"].has_access("create"):
+            raise AccessError(
+                self.env._(
+                    "Billing now creates the invoices as you: it takes the Invoicing rights "
+                    "(Facturation). Without them, start the run with its button: the "
+                    "scheduled run bills it."
+                )
+            )
         self._lock_company_runs(self.env.company)
         run = self.create(
             {

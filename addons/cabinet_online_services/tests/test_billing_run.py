@@ -4,7 +4,7 @@ from unittest.mock import patch
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.cabinet_online_services.models.cabinet_engagement_letter import (
@@ -346,6 +346,19 @@ class TestBillingRunAccess(OnlineServicesCase):
             self.env["cabinet.billing.run"].with_user(self.accountant).run_billing("2026-11-25")
         )
         self.assertEqual(len(result["invoice_ids"]), 1)
+
+    def test_a_manager_without_invoicing_rights_is_told_before_anything_is_written(self):
+        manager = new_test_user(
+            self.env,
+            login="os_manager_only",
+            lang="fr_FR",
+            groups="cabinet_online_services.group_online_services_manager",
+        )
+        Run = self.env["cabinet.billing.run"]
+        runs = Run.search_count([])
+        with self.assertRaisesRegex(AccessError, "Facturation"):
+            self.env["cabinet.billing.run"].with_user(manager).run_billing("2026-11-25")
+        self.assertEqual(Run.search_count([]), runs, "no run, no failed client")
 
     def test_a_user_reads_runs_but_cannot_bill(self):
         runs = self.env["cabinet.billing.run"].with_user(self.user)
