@@ -75,13 +75,20 @@ class CabinetEinvoiceBatch(models.Model):
     @api.model
     def _queue(self, moves, billing_run=None):
         """A batch sending ``moves`` (posted, not sent yet) as their clients agreed."""
-        queued = (
+        moves = moves.filtered(lambda move: move.state == "posted" and not move.is_move_sent)
+        if not moves:
+            return self
+        # Queued once, even by two requests at the same moment: the second waits here for
+        # the first to end, fails to serialize and is run again by Odoo, seeing its lines.
+        self.env.cr.execute(
+            "UPDATE account_move SET write_date = write_date WHERE id IN %s", [tuple(moves.ids)]
+        )
+        waiting = (
             self.env["cabinet.einvoice.batch.line"]
-            .search([("move_id", "in", moves.ids), ("state", "=", "to_send")])
+            .search([("move_id", "in", moves.ids), ("state", "in", (*LINE_WAITING, "to_deposit"))])
             .move_id
         )
-        moves = moves.filtered(lambda move: move.state == "posted" and not move.is_move_sent)
-        moves -= queued
+        moves -= waiting
         if not moves:
             return self
         batch = self.create(
@@ -144,7 +151,12 @@ class CabinetEinvoiceBatch(models.Model):
             lines = lines.try_lock_for_update()
             if not lines:
                 break
-            lines._send_isolating_failures()
+            # What the cron writes on the lines is in each company's language.
+            for company in lines.company_id:
+                lang_env = company._cabinet_lang_env()
+                lines.filtered(lambda line, company=company: line.company_id == company).with_env(
+                    lang_env
+                )._send_isolating_failures()
             remaining = Line.search_count([("state", "=", "to_send")])
             if not self.env["ir.cron"]._commit_progress(len(lines), remaining=remaining):
                 return
@@ -314,8 +326,10 @@ class CabinetEinvoiceBatchLine(models.Model):
         )
         sent.write({"state": "sent", "message": False})
         for line in lines - sent:
-            reason = failure or line.mail_id.failure_reason or line.mail_id.failure_type or "-"
-            line._fail(self.env._("The email could not be sent: %(reason)s", reason=reason))
+            # The mail server's words when there are some, else Odoo's failure code.
+            reason = line.mail_id.failure_reason or failure or line.mail_id.failure_type or "-"
+            lang_env = line.company_id._cabinet_lang_env()
+            line._fail(lang_env._("The email could not be sent: %(reason)s", reason=reason))
         (lines - sent).move_id.is_move_sent = False
 
     @api.model
@@ -326,7 +340,10 @@ class CabinetEinvoiceBatchLine(models.Model):
         if not mails:
             return
         lines = self.sudo().search([("mail_id", "in", mails.ids), ("state", "=", "queued")])
-        lines._fail(self.env._("The email was deleted before it was sent."))
+        for line in lines:
+            line._fail(line.company_id._cabinet_lang_env()._(
+                "The email was deleted before it was sent."
+            ))  # fmt: skip
         lines.move_id.is_move_sent = False
 
     def _fail_what_is_missing(self):

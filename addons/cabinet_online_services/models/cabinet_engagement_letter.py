@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 from odoo.addons.base_iban.models.res_partner_bank import validate_iban
 from odoo.addons.cabinet_dunning.tools import rpc_arguments
@@ -429,7 +430,7 @@ class CabinetEngagementLetter(models.Model):
                 self.env._(
                     "%(letters)s cannot resume before its suspension (%(date)s).",
                     letters=", ".join(early.mapped("name")),
-                    date=max(early.mapped("suspension_date")),
+                    date=format_date(self.env, max(early.mapped("suspension_date"))),
                 )
             )
         self._check_direct_debit_ready()
@@ -503,6 +504,24 @@ class CabinetEngagementLetter(models.Model):
                 self.env._(
                     "%(letters)s cannot be suspended before it was activated.",
                     letters=", ".join(early.mapped("name")),
+                )
+            )
+        # A suspension never overlaps an earlier one (its days were given back already).
+        overlapping = self.filtered(
+            lambda letter: any(
+                suspension.date_to and suspension_date <= suspension.date_to
+                for suspension in letter.sudo().suspension_ids
+            )
+        )
+        if overlapping:
+            raise UserError(
+                self.env._(
+                    "%(letters)s was already suspended until %(date)s: a new suspension starts "
+                    "after that day.",
+                    letters=", ".join(overlapping.mapped("name")),
+                    date=format_date(
+                        self.env, max(overlapping.sudo().suspension_ids.mapped("date_to"))
+                    ),
                 )
             )
         by_action(self).write(

@@ -160,6 +160,13 @@ class CabinetEngagementLetterLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if "billing_skipped_until" in vals and not is_action(self):
+            raise UserError(
+                self.env._(
+                    "The days a service is not billed follow from its letter's suspensions "
+                    "(suspend and resume it); they are never set by hand."
+                )
+            )
         letters = self.letter_id | self.env["cabinet.engagement.letter"].browse(
             vals.get("letter_id") or []
         )

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import UserError
 
 from .account_move_facturx_issue import DOCUMENT_BINARIES, _documents_made_by_odoo, facturx_issued
@@ -7,21 +7,55 @@ from .account_move_facturx_issue import DOCUMENT_BINARIES, _documents_made_by_od
 class IrAttachment(models.Model):
     _inherit = "ir.attachment"
 
-    def _cabinet_check_invoice_documents(self):
+    def _cabinet_check_invoice_documents(self, even_as_superuser=False):
         """An issued Factur-X is not written or deleted as attachments either (Odoo's own
         flows do it as superuser: resetting to draft). The PDF of an invoice sent without
         our Factur-X stays Odoo's to manage."""
-        if self.env.su:
+        if self.env.su and not even_as_superuser:
             return
+        if self._cabinet_issued_documents():
+            raise UserError(_documents_made_by_odoo(self.env))
+
+    def _cabinet_issued_documents(self):
+        """Those of these attachments that hold an issued Factur-X (its PDF or its XML)."""
         documents = self.sudo().filtered(
             lambda attachment: (
-                attachment.res_model == "account.move" and attachment.res_field in DOCUMENT_BINARIES
+                attachment.res_model == "account.move"
+                and (attachment.res_field in DOCUMENT_BINARIES or attachment.res_id)
             )
         )
-        if documents and facturx_issued(
-            self.env["account.move"].sudo().browse(documents.mapped("res_id"))
-        ):
-            raise UserError(_documents_made_by_odoo(self.env))
+        issued = facturx_issued(self.env["account.move"].sudo().browse(documents.mapped("res_id")))
+        return documents.filtered(
+            lambda attachment: (
+                attachment.res_id in issued.ids
+                and attachment.id in (issued.invoice_pdf_report_id | issued.ubl_cii_xml_id).ids
+            )
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Nobody adds a second PDF or XML to an issued Factur-X (which would replace it).
+        if not self.env.su:
+            moves = (
+                self.env["account.move"]
+                .sudo()
+                .browse(
+                    vals["res_id"]
+                    for vals in vals_list
+                    if vals.get("res_model") == "account.move"
+                    and vals.get("res_field") in DOCUMENT_BINARIES
+                    and vals.get("res_id")
+                )
+            )
+            if facturx_issued(moves):
+                raise UserError(_documents_made_by_odoo(self.env))
+        return super().create(vals_list)
+
+    def _delete_and_notify(self, message=None):
+        # The chatter's delete runs as superuser once it checked the user's rights: an
+        # issued Factur-X is refused there too.
+        self._cabinet_check_invoice_documents(even_as_superuser=True)
+        return super()._delete_and_notify(message=message)
 
     def write(self, vals):
         self._cabinet_check_invoice_documents()

@@ -201,6 +201,16 @@ class TestBillingRun(OnlineServicesCase):
         )
         self.assertEqual(self.letter.line_ids.mapped("billed_until"), [date(2027, 1, 31)] * 2)
 
+    def test_a_suspension_never_overlaps_one_already_given_back(self):
+        self._bill("2026-11-25")
+        self.letter.action_suspend("2026-12-10")
+        self.letter.action_activate("2026-12-20")
+        with self.assertRaisesRegex(UserError, "déjà suspendue jusqu.au 19/12/2026"):
+            self.letter.with_context(lang="fr_FR").action_suspend("2026-12-15")
+        self.assertEqual(self.letter.state, "active")
+        self.letter.action_suspend("2026-12-22")
+        self.assertEqual(len(self.letter.suspension_ids), 2)
+
     def test_a_suspension_credit_is_recorded_once_for_its_days(self):
         self._bill("2026-11-25")
         self.letter.action_suspend("2026-12-10")
@@ -367,6 +377,16 @@ class TestBillingRunAccess(OnlineServicesCase):
             runs.run_billing("2026-11-25")
         with self.assertRaises(AccessError):
             self.billing_run.with_user(self.user).action_queue()
+        # The run's form opens for the online-services team without Invoicing rights.
+        self.billing_run._process()
+        arch = runs.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn("action_view_invoices", arch, "the invoices open with Invoicing")
+        form = runs.browse(self.billing_run.id).web_read(
+            {"name": {}, "state": {}, "invoice_count": {}, "amount_untaxed": {},
+             "billed_period_ids": {"fields": {"move_id": {"fields": {"display_name": {}}}}}}
+        )[0]  # fmt: skip
+        self.assertEqual((form["invoice_count"], form["amount_untaxed"]), (1, 150.0))
+        self.assertTrue(form["billed_period_ids"][0]["move_id"]["display_name"])
 
     def test_portal_and_internal_users_see_no_run(self):
         for user in (self.portal_user, self.internal_user):

@@ -20,6 +20,9 @@ class TestEinvoiceBatch(OnlineServicesCase, MockSmtplibCase):
         super().setUpClass()
         cls._setup_french_invoicing()
         cls.client.einvoice_email = "factures@boulangerie-martin.example"
+        # The firm writes in French: what the sending cron notes on its lines too.
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env.company.partner_id.lang = "fr_FR"
 
     def _bill_and_send(self):
         run = self.env["cabinet.billing.run"].browse(
@@ -73,7 +76,7 @@ class TestEinvoiceBatch(OnlineServicesCase, MockSmtplibCase):
         self.client.einvoice_email = "factures chez martin"
         batch = self._bill_and_send()
         self.assertEqual((batch.line_ids.state, batch.state), ("failed", "done"))
-        self.assertIn("No valid email address", batch.line_ids.message)
+        self.assertIn("Aucune adresse e-mail valide", batch.line_ids.message, "in French")
         self.assertIn("factures chez martin", batch.line_ids.message)
         self.assertFalse(self._mail(batch.line_ids.move_id), "nothing queued")
         self.assertFalse(batch.line_ids.move_id.is_move_sent, "it can be sent again")
@@ -89,14 +92,14 @@ class TestEinvoiceBatch(OnlineServicesCase, MockSmtplibCase):
             self._send_mail_queue(batch.line_ids.mail_id)
         self.assertIn("Relais refusé", batch.line_ids.message)
         self.assertEqual((batch.line_ids.state, batch.state), ("failed", "done"))
-        self.assertIn("could not be sent", batch.line_ids.message)
+        self.assertIn("n'a pas pu partir", batch.line_ids.message, "in the firm's language")
         self.assertFalse(batch.line_ids.move_id.is_move_sent, "it can be sent again")
 
     def test_an_email_deleted_from_the_queue_fails_its_invoice(self):
         batch = self._bill_and_send()
         batch.line_ids.mail_id.unlink()
         self.assertEqual((batch.line_ids.state, batch.state), ("failed", "done"))
-        self.assertIn("deleted before it was sent", batch.line_ids.message)
+        self.assertIn("supprimé avant d'être envoyé", batch.line_ids.message, "in French")
         self.assertFalse(batch.line_ids.move_id.is_move_sent, "it can be sent again")
         self.assertTrue(self.env["cabinet.einvoice.batch"]._queue(batch.line_ids.move_id))
 
@@ -153,6 +156,8 @@ class TestEinvoiceBatch(OnlineServicesCase, MockSmtplibCase):
         self.assertEqual((line.state, line.destination), ("to_deposit", "Chorus Pro COMPTA"))
         self.assertIn("EJ-2026-000123", line.message)
         self.assertEqual(batch.deposit_count, 1)
+        with self.assertRaisesRegex(UserError, "already sent or being sent"):
+            line.move_id.action_cabinet_send_einvoices()  # listed to deposit once
         _filename, xml = facturx.get_xml_from_pdf(line.attachment_id.raw, check_xsd=True)
         self.assertIn(b"<ram:BuyerReference>COMPTA</ram:BuyerReference>", xml)
         self.assertFalse(line.move_id.is_move_sent)

@@ -1,3 +1,5 @@
+import base64
+
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
@@ -203,9 +205,19 @@ class TestFacturXInOdooSend(OnlineServicesCase, MockSmtplibCase):
                 attachment.with_user(self.accountant).write({"raw": b"%PDF-1.4 fake"})
             with self.assertRaisesRegex(UserError, "never written, replaced or deleted"):
                 attachment.with_user(self.accountant).unlink()
+            # The chatter's delete button: rights checked, then deleted as superuser.
+            with self.assertRaisesRegex(UserError, "never written, replaced or deleted"):
+                attachment.sudo()._delete_and_notify()
+        with self.assertRaisesRegex(UserError, "never written, replaced or deleted"):
+            self.env["ir.attachment"].with_user(self.accountant).create(
+                {"name": "factur-x.xml", "raw": b"<x/>", "res_model": "account.move",
+                 "res_id": invoice.id, "res_field": "ubl_cii_xml_file"}
+            )  # fmt: skip
         self.env.invalidate_all()
         self.assertEqual((invoice.invoice_pdf_report_id, invoice.ubl_cii_xml_id), (pdf, xml))
         self.assertEqual(pdf.raw, raw_pdf)
+        self.assertEqual(self.env["account.move"].get_facturx(invoice.ids)[0]["xml"],
+                         base64.b64encode(xml.raw).decode())  # fmt: skip
 
     def test_the_form_sends_to_the_invoicing_address_as_a_sending_batch_does(self):
         self.client.einvoice_email = "factures@boulangerie-martin.example"
