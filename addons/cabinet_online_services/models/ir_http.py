@@ -6,9 +6,11 @@ from odoo.http import request
 # What a portal user who has not accepted the current terms of use may still reach: the
 # terms themselves and logging out (the pages' assets are not under these paths).
 OPEN_PATHS = ("/my/terms", "/web/session/logout")
-# Where a portal user reads or writes data: the portal pages and the RPC endpoints.
+# Where a portal user reads or writes data: the portal pages, the RPC endpoints, the chatter
+# of its documents (messages, attachments) and their files and reports.
 GATED_PAGES = ("/my",)
-GATED_RPC = ("/web/dataset/", "/json/", "/xmlrpc", "/jsonrpc")
+GATED_RPC = ("/web/dataset/", "/json/", "/xmlrpc", "/jsonrpc", "/mail/", "/portal/",
+             "/web/content", "/report/")  # fmt: skip
 
 
 class IrHttp(models.AbstractModel):

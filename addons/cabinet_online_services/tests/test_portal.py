@@ -81,6 +81,39 @@ class TestPortal(OnlineServicesCase, HttpCase):
         self.assertEqual(answered.status_code, 200)
         self.assertIn('"result"', answered.text)
 
+    def test_the_chatter_and_files_are_closed_until_the_terms_are_accepted(self):
+        invoice = self.env["account.move"].create(
+            {"move_type": "out_invoice", "partner_id": self.client.id,
+             "invoice_line_ids": [(0, 0, {"name": "Honoraires", "price_unit": 100})]}
+        )  # fmt: skip
+        invoice.action_post()
+        attachment = self.env["ir.attachment"].create(
+            {"name": "facture.txt", "raw": b"facture", "res_model": "account.move",
+             "res_id": invoice.id, "access_token": "tok3n"}
+        )  # fmt: skip
+        self.authenticate("client_portal", "client_portal")
+
+        def messages():
+            return self.url_open(
+                "/mail/thread/messages",
+                data=json.dumps(
+                    {"jsonrpc": "2.0", "method": "call", "id": 1,
+                     "params": {"thread_model": "account.move", "thread_id": invoice.id,
+                                "fetch_params": {"limit": 30}}}
+                ),
+                headers={"Content-Type": "application/json"},
+            )  # fmt: skip
+
+        self.assertIn("Accept the terms of use", messages().text)
+        download = self.url_open(f"/web/content/{attachment.id}?access_token=tok3n")
+        self.assertEqual(download.status_code, 403)
+        self.assertNotIn(b"facture", download.content)
+        self.assertEqual(self._accept_terms_in_the_browser().status_code, 303)
+        self.assertNotIn("Accept the terms of use", messages().text)
+        self.assertEqual(
+            self.url_open(f"/web/content/{attachment.id}?access_token=tok3n").content, b"facture"
+        )
+
     def test_acceptance_goes_only_to_local_pages(self):
         self.authenticate("client_portal", "client_portal")
         page = self.url_open("/my/terms")
