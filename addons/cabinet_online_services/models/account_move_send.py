@@ -43,7 +43,14 @@ class AccountMoveSend(models.AbstractModel):
         partners = super()._get_default_mail_partner_ids(move, mail_template, mail_lang)
         address = move._cabinet_invoicing_address()
         if address and address != email_normalize(move.partner_id.email or ""):
-            found = move._partner_find_from_emails_single([address], no_create=False)
+            # A new invoicing contact is the client's own (its invoice address).
+            found = move._partner_find_from_emails_single(
+                [address],
+                no_create=False,
+                additional_values={
+                    address: {"parent_id": move.commercial_partner_id.id, "type": "invoice"}
+                },
+            )
             if found:
                 return found
         return partners

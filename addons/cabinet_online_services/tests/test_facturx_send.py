@@ -225,6 +225,7 @@ class TestFacturXInOdooSend(OnlineServicesCase, MockSmtplibCase):
         wizard = self._wizard(invoice)
         self.assertEqual(wizard.mail_partner_ids.mapped("email"),
                          ["factures@boulangerie-martin.example"])  # fmt: skip
+        self.assertEqual(wizard.mail_partner_ids.parent_id, self.client, "the client's contact")
         self.client.einvoice_email = False
         self.assertEqual(
             self._wizard(invoice).mail_partner_ids.mapped("email"),
