@@ -461,6 +461,14 @@ class TestDunningRun(DunningRunCase):
             )
             self.assertEqual(again.same_date_run_ids.ids, [first["res_id"]])
             second = self.env["cabinet.dunning.run"].browse(again.action_run()["res_id"])
+            ahead = (
+                self.env["cabinet.dunning.run.wizard"]
+                .with_user(self.accountant)
+                .with_context(lang="fr_FR")
+                .create({"run_date": TODAY + timedelta(days=10)})
+            )
+            with self.assertRaisesRegex(UserError, "datée d'aujourd'hui ou avant.*10/07/2026"):
+                ahead.action_run()
         self.assertEqual(second.proposed_count, 0, "nothing proposed twice")
         arch = self.env["cabinet.dunning.run.wizard"].get_views([(False, "form")])["views"]
         self.assertIn("confirm=", arch["form"]["arch"])

@@ -1,4 +1,6 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 
 class CabinetDunningRunWizard(models.TransientModel):
@@ -26,5 +28,14 @@ class CabinetDunningRunWizard(models.TransientModel):
 
     def action_run(self):
         self.ensure_one()
+        today = fields.Date.context_today(self)
+        if self.run_date > today:
+            raise UserError(
+                self.env._(
+                    "A dunning run is dated today or earlier (a run dated %(date)s would remind "
+                    "invoices that are not overdue yet).",
+                    date=format_date(self.env, self.run_date),
+                )
+            )
         run_id = self.env["cabinet.dunning.run"].run_dunning(self.run_date)
         return self.env["cabinet.dunning.run"].browse(run_id).action_open_run()
