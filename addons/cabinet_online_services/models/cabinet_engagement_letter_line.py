@@ -160,11 +160,19 @@ class CabinetEngagementLetterLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if "billing_skipped_until" in vals and not is_action(self):
+        # Only an administrator sets by hand where billing starts (a book taken over from
+        # another tool); otherwise the days not billed follow from the suspensions.
+        if (
+            "billing_skipped_until" in vals
+            and not is_action(self)
+            and not self.env.su
+            and not self.env.user.has_group("cabinet_online_services.group_online_services_manager")
+        ):
             raise UserError(
                 self.env._(
                     "The days a service is not billed follow from its letter's suspensions "
-                    "(suspend and resume it); they are never set by hand."
+                    "(suspend and resume it); only an administrator of the online services "
+                    "sets where billing starts, for a book taken over from another tool."
                 )
             )
         letters = self.letter_id | self.env["cabinet.engagement.letter"].browse(

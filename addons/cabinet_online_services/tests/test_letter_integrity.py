@@ -162,6 +162,6 @@ class TestLetterIntegrity(OnlineServicesCase, HttpCase):
         self.assertEqual(suspension.date_to, date(2027, 2, 28), "nothing changed")
         self._refused("os_user", "cabinet.engagement.letter.line", "write",
                       [self.letter.line_ids.ids, {"billing_skipped_until": "2027-12-31"}],
-                      "never set by hand")  # fmt: skip
+                      "only an administrator")  # fmt: skip
         self.assertEqual(self.letter.line_ids.mapped("billing_skipped_until"),
                          [date(2027, 2, 28)] * len(self.letter.line_ids))  # fmt: skip
