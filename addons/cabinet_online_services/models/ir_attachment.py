@@ -36,20 +36,25 @@ class IrAttachment(models.Model):
     def create(self, vals_list):
         # Nobody adds a second PDF or XML to an issued Factur-X (which would replace it).
         if not self.env.su:
-            moves = (
-                self.env["account.move"]
-                .sudo()
-                .browse(
-                    vals["res_id"]
-                    for vals in vals_list
-                    if vals.get("res_model") == "account.move"
-                    and vals.get("res_field") in DOCUMENT_BINARIES
-                    and vals.get("res_id")
-                )
-            )
-            if facturx_issued(moves):
-                raise UserError(_documents_made_by_odoo(self.env))
+            self._cabinet_refuse_onto_issued(vals_list)
         return super().create(vals_list)
+
+    def _cabinet_refuse_onto_issued(self, targets):
+        """Refuse attachments that would become the PDF or XML of an issued Factur-X
+        (``targets``: their res_model, res_id and res_field)."""
+        moves = (
+            self.env["account.move"]
+            .sudo()
+            .browse(
+                target["res_id"]
+                for target in targets
+                if target.get("res_model") == "account.move"
+                and target.get("res_field") in DOCUMENT_BINARIES
+                and target.get("res_id")
+            )
+        )
+        if facturx_issued(moves):
+            raise UserError(_documents_made_by_odoo(self.env))
 
     def _delete_and_notify(self, message=None):
         # The chatter's delete runs as superuser once it checked the user's rights: an
@@ -59,6 +64,16 @@ class IrAttachment(models.Model):
 
     def write(self, vals):
         self._cabinet_check_invoice_documents()
+        if not self.env.su and {"res_model", "res_id", "res_field"} & set(vals):
+            # Nor is an attachment moved onto an issued Factur-X's PDF or XML.
+            self._cabinet_refuse_onto_issued(
+                [
+                    {"res_model": vals.get("res_model", attachment.res_model),
+                     "res_id": vals.get("res_id", attachment.res_id),
+                     "res_field": vals.get("res_field", attachment.res_field)}
+                    for attachment in self.sudo()
+                ]
+            )  # fmt: skip
         return super().write(vals)
 
     def unlink(self):

@@ -13,6 +13,17 @@ GATED_RPC = ("/web/dataset/", "/json/", "/xmlrpc", "/jsonrpc", "/mail/", "/porta
              "/web/content", "/report/")  # fmt: skip
 
 
+def _attachment_image(path):
+    """``/web/image/<attachment id>...`` or ``/web/image/ir.attachment/...``: a document's
+    file served as an image (avatars and logos stay open)."""
+    parts = path.split("/")
+    return (
+        path.startswith("/web/image/")
+        and len(parts) > 3
+        and (parts[3].split("-")[0].isdigit() or parts[3] == "ir.attachment")
+    )
+
+
 class IrHttp(models.AbstractModel):
     _inherit = "ir.http"
 
@@ -37,7 +48,7 @@ class IrHttp(models.AbstractModel):
         if path.startswith(OPEN_PATHS):
             return
         gated_page = path == "/my" or path.startswith(tuple(f"{p}/" for p in GATED_PAGES))
-        gated_rpc = path.startswith(GATED_RPC)
+        gated_rpc = path.startswith(GATED_RPC) or _attachment_image(path)
         if not (gated_page or gated_rpc) or not user._cabinet_terms_to_accept():
             return
         if gated_rpc:

@@ -213,6 +213,12 @@ class TestFacturXInOdooSend(OnlineServicesCase, MockSmtplibCase):
                 {"name": "factur-x.xml", "raw": b"<x/>", "res_model": "account.move",
                  "res_id": invoice.id, "res_field": "ubl_cii_xml_file"}
             )  # fmt: skip
+        stray = self.env["ir.attachment"].with_user(self.accountant).create(
+            {"name": "factur-x.xml", "raw": b"<x/>", "res_model": "account.move", "res_id": 0,
+             "res_field": "ubl_cii_xml_file"}
+        )  # fmt: skip
+        with self.assertRaisesRegex(UserError, "never written, replaced or deleted"):
+            stray.write({"res_id": invoice.id})  # moved onto the issued invoice afterwards
         self.env.invalidate_all()
         self.assertEqual((invoice.invoice_pdf_report_id, invoice.ubl_cii_xml_id), (pdf, xml))
         self.assertEqual(pdf.raw, raw_pdf)

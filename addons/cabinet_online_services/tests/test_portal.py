@@ -105,9 +105,16 @@ class TestPortal(OnlineServicesCase, HttpCase):
             )  # fmt: skip
 
         self.assertIn("Accept the terms of use", messages().text)
-        download = self.url_open(f"/web/content/{attachment.id}?access_token=tok3n")
-        self.assertEqual(download.status_code, 403)
-        self.assertNotIn(b"facture", download.content)
+        for url in (
+            f"/web/content/{attachment.id}?access_token=tok3n",
+            f"/web/image/{attachment.id}?access_token=tok3n",
+            f"/web/image/ir.attachment/{attachment.id}/raw?access_token=tok3n",
+        ):
+            download = self.url_open(url)
+            self.assertEqual(download.status_code, 403, url)
+            self.assertNotIn(b"facture", download.content)
+        self.assertEqual(self.url_open("/web/image/res.company/1/logo").status_code, 200,
+                         "the page's logo stays open")  # fmt: skip
         self.assertEqual(self._accept_terms_in_the_browser().status_code, 303)
         self.assertNotIn("Accept the terms of use", messages().text)
         self.assertEqual(
