@@ -80,23 +80,17 @@ class ResPartner(models.Model):
             )
         }
         reminders = dict(
-            self.env["cabinet.dunning.line"].sudo()._read_group(
-                [("partner_id", "in", clients.ids), ("company_id", "=", company.id),
-                 ("state", "!=", "skipped")],
-                ["partner_id"],
-                ["__count"],
-            )
-        )  # fmt: skip
+            self.env["cabinet.dunning.line"]
+            .sudo()
+            ._read_group(self._collection_reminder_domain(clients), ["partner_id"], ["__count"])
+        )
         overdue = dict(
-            self.env["account.move"].sudo()._read_group(
-                [("commercial_partner_id", "in", clients.ids), ("company_id", "=", company.id),
-                 ("move_type", "in", ("out_invoice", "out_receipt")), ("state", "=", "posted"),
-                 ("payment_state", "in", ("not_paid", "partial")),
-                 ("invoice_date_due", "<", fields.Date.context_today(self))],
-                ["commercial_partner_id"],
-                ["__count"],
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                self._collection_overdue_domain(clients), ["commercial_partner_id"], ["__count"]
             )
-        )  # fmt: skip
+        )
         for partner in self:
             client = partner.commercial_partner_id
             summary = summaries.get(client)
@@ -105,6 +99,20 @@ class ResPartner(models.Model):
                 partner[field] = summary[column] if summary else False
             partner.collection_reminder_count = reminders.get(client, 0)
             partner.collection_overdue_invoice_count = overdue.get(client, 0)
+
+    def _collection_reminder_domain(self, clients):
+        """The reminders of ``clients`` in the current company (those not skipped)."""
+        return [("partner_id", "in", clients.ids), ("company_id", "=", self.env.company.id),
+                ("state", "!=", "skipped")]  # fmt: skip
+
+    def _collection_overdue_domain(self, clients):
+        """The customer invoices of ``clients`` in the current company left unpaid after
+        their due date."""
+        return [("commercial_partner_id", "in", clients.ids),
+                ("company_id", "=", self.env.company.id),
+                ("move_type", "in", ("out_invoice", "out_receipt")), ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("invoice_date_due", "<", fields.Date.context_today(self))]  # fmt: skip
 
     def _collection_action(self, xml_id, domain, context=None):
         action = self.env["ir.actions.act_window"]._for_xml_id(xml_id)
@@ -116,7 +124,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         return self._collection_action(
             "cabinet_dunning.action_cabinet_dunning_line",
-            [("partner_id", "=", self.commercial_partner_id.id), ("state", "!=", "skipped")],
+            self._collection_reminder_domain(self.commercial_partner_id),
         )
 
     def action_view_collection_disputes(self):
@@ -137,12 +145,9 @@ class ResPartner(models.Model):
         self.ensure_one()
         return self._collection_action(
             "account.action_move_out_invoice_type",
-            [("commercial_partner_id", "=", self.commercial_partner_id.id),
-             ("move_type", "in", ("out_invoice", "out_receipt")), ("state", "=", "posted"),
-             ("payment_state", "in", ("not_paid", "partial")),
-             ("invoice_date_due", "<", fields.Date.context_today(self))],
+            self._collection_overdue_domain(self.commercial_partner_id),
             {"create": False},
-        )  # fmt: skip
+        )
 
     def action_view_collection_litigation(self):
         self.ensure_one()

@@ -120,8 +120,8 @@ class AccountMove(models.Model):
         issue is the e-invoice, kept and returned, never issued again."""
         return {
             move: move.invoice_pdf_report_id
-            for move in self
-            if move.ubl_cii_xml_id.name == FACTURX_XML and move.invoice_pdf_report_id
+            for move in facturx_issued(self)
+            if move.invoice_pdf_report_id
         }
 
     def _cabinet_try_issue_facturx(self):

@@ -259,7 +259,8 @@ class CabinetEinvoiceBatchLine(models.Model):
         """One email per invoice through Odoo's Send & Print (its invoice template in the
         client's language, to the client's invoicing address, with the documents kept on the
         invoice), left in the outgoing mail queue: a line is sent once its email left."""
-        invalid = self.filtered(lambda line: not line.move_id._cabinet_invoicing_address())
+        addresses = {line: line.move_id._cabinet_invoicing_address() for line in self}
+        invalid = self.filtered(lambda line: not addresses[line])
         for line in invalid:
             line._fail(
                 self.env._(
@@ -289,10 +290,9 @@ class CabinetEinvoiceBatchLine(models.Model):
             order="id",
         )  # fmt: skip
         for line in lines:
-            address = line.move_id._cabinet_invoicing_address()
             candidates = mails.filtered(lambda mail, line=line: mail.res_id == line.move_id.id)
             to_address = candidates.filtered(
-                lambda mail, a=address: a in mail.recipient_ids.mapped("email_normalized")
+                lambda mail, a=addresses[line]: a in mail.recipient_ids.mapped("email_normalized")
             )
             if not candidates:
                 line._fail(self.env._("Send & Print made no email for this invoice."))
@@ -340,10 +340,10 @@ class CabinetEinvoiceBatchLine(models.Model):
         if not mails:
             return
         lines = self.sudo().search([("mail_id", "in", mails.ids), ("state", "=", "queued")])
-        for line in lines:
-            line._fail(line.company_id._cabinet_lang_env()._(
-                "The email was deleted before it was sent."
-            ))  # fmt: skip
+        for company in lines.company_id:
+            lines.filtered(lambda line, company=company: line.company_id == company)._fail(
+                company._cabinet_lang_env()._("The email was deleted before it was sent.")
+            )
         lines.move_id.is_move_sent = False
 
     def _fail_what_is_missing(self):

@@ -441,10 +441,7 @@ class CabinetEngagementLetter(models.Model):
         resumed.filtered("suspension_stops_billing").line_ids.write(
             {"billing_skipped_until": today - timedelta(days=1)}
         )
-        for letter in resumed:
-            letter._current_suspension()._close(
-                today - timedelta(days=1), letter.suspension_stops_billing
-            )
+        resumed._current_suspensions()._close(today - timedelta(days=1))
         resumed.write({"state": letter_states.ACTIVE, "suspension_date": False})
         (letters - resumed).write({"state": letter_states.ACTIVE, "activation_date": today})
         return True
@@ -536,9 +533,8 @@ class CabinetEngagementLetter(models.Model):
         )  # fmt: skip
         return True
 
-    def _current_suspension(self):
-        """The suspension going on (written by the actions only, hence sudo)."""
-        self.ensure_one()
+    def _current_suspensions(self):
+        """The suspensions going on (written by the actions only, hence sudo)."""
         return self.sudo().suspension_ids.filtered(lambda suspension: not suspension.date_to)
 
     def action_open_terminate(self):
@@ -569,8 +565,9 @@ class CabinetEngagementLetter(models.Model):
                 )
             )
         letters = by_action(self)
-        for letter in letters.filtered(lambda letter: letter.state == letter_states.SUSPENDED):
-            letter._current_suspension()._close(termination_date, letter.suspension_stops_billing)
+        letters.filtered(
+            lambda letter: letter.state == letter_states.SUSPENDED
+        )._current_suspensions()._close(termination_date)
         letters.line_ids.filtered(
             lambda line: not line.date_end or line.date_end > termination_date
         ).write({"date_end": termination_date})

@@ -255,12 +255,12 @@ class CabinetEngagementLetterLine(models.Model):
                 (
                     billing_periods.period_share(
                         full_price, (period.period_start, period.period_end),
-                        (max(first, suspension.date_from), suspension.date_to),
+                        (max(first, credit.date_from), credit.date_to),
                     )
-                    for suspension in billed
-                    if suspension.kind == "suspension"
-                    and suspension.line_id == line
-                    and suspension.period_start == period.period_start
+                    for credit in billed
+                    if credit.kind == "suspension"
+                    and credit.line_id == line
+                    and credit.period_start == period.period_start
                 ),
                 Decimal(0),
             )  # fmt: skip

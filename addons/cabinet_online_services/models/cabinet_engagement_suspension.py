@@ -42,14 +42,15 @@ class CabinetEngagementSuspension(models.Model):
         "days of it that had been billed in advance.",
     )
 
-    def _close(self, last_day, stops_billing):
-        """End the suspensions on ``last_day``; one that would end before it began never
-        took effect and goes away."""
+    def _close(self, last_day):
+        """End the suspensions on ``last_day``, stopping billing as their letter says then;
+        one that would end before it began never took effect and goes away."""
         never = self.filtered(lambda suspension: last_day < suspension.date_from)
         never.unlink()
-        (self - never).write(
-            {"date_to": last_day, "stops_billing": stops_billing, "to_credit": stops_billing}
-        )
+        closed = self - never
+        stopping = closed.filtered("letter_id.suspension_stops_billing")
+        stopping.write({"date_to": last_day, "stops_billing": True, "to_credit": True})
+        (closed - stopping).write({"date_to": last_day, "stops_billing": False, "to_credit": False})
 
     def _billing_credits(self):
         """The days billed in advance within these suspensions, to give back.

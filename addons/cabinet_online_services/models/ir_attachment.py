@@ -18,19 +18,9 @@ class IrAttachment(models.Model):
 
     def _cabinet_issued_documents(self):
         """Those of these attachments that hold an issued Factur-X (its PDF or its XML)."""
-        documents = self.sudo().filtered(
-            lambda attachment: (
-                attachment.res_model == "account.move"
-                and (attachment.res_field in DOCUMENT_BINARIES or attachment.res_id)
-            )
-        )
+        documents = self.sudo().filtered(lambda attachment: attachment.res_model == "account.move")
         issued = facturx_issued(self.env["account.move"].sudo().browse(documents.mapped("res_id")))
-        return documents.filtered(
-            lambda attachment: (
-                attachment.res_id in issued.ids
-                and attachment.id in (issued.invoice_pdf_report_id | issued.ubl_cii_xml_id).ids
-            )
-        )
+        return documents & (issued.invoice_pdf_report_id | issued.ubl_cii_xml_id)
 
     @api.model_create_multi
     def create(self, vals_list):
