@@ -103,8 +103,8 @@ def test_a_share_outside_the_period_is_zero_and_the_whole_period_is_the_price():
 def test_an_amendment_mid_month_bills_both_services_and_the_month_sums_up():
     """40 a month until 10 March, then 40 again (new line after an amendment): 40 in all."""
     services = [
-        ("old", 40, date(2026, 1, 1), date(2026, 3, 10), date(2026, 2, 28)),
-        ("new", 40, date(2026, 3, 11), None, None),
+        ("old", 40, date(2026, 1, 1), date(2026, 3, 10), date(2026, 2, 28), []),
+        ("new", 40, date(2026, 3, 11), None, None, []),
     ]
     charges = bp.subscription_charges(services, "monthly", 1, ld.ADVANCE, 25, date(2026, 2, 25))
     assert [(c.key, c.date_from, c.date_to) for c in charges] == [
@@ -124,7 +124,7 @@ def test_charges_cover_each_day_of_a_service_once(
     billed_until, charges = None, []
     for today in sorted(run_days):
         new = bp.subscription_charges(
-            [("s", monthly, start, end, billed_until)], frequency, anchor, timing, billing_day,
+            [("s", monthly, start, end, billed_until, [])], frequency, anchor, timing, billing_day,
             today,
         )  # fmt: skip
         charges += new
@@ -139,3 +139,73 @@ def test_charges_cover_each_day_of_a_service_once(
         assert 0 <= charge.amount <= full
         if (charge.date_from, charge.date_to) == (charge.period_start, charge.period_end):
             assert charge.amount == full
+
+
+def test_a_suspension_inside_a_month_billed_in_arrears_leaves_out_its_days_only():
+    """Suspended 10 to 19 December, billed in arrears on 1 January: 21 days of 31."""
+    services = [("s", 31, date(2026, 11, 1), None, date(2026, 11, 30),
+                 [(date(2026, 12, 10), date(2026, 12, 19))])]  # fmt: skip
+    [charge] = bp.subscription_charges(services, "monthly", 1, ld.ARREARS, 1, date(2027, 1, 1))
+    assert charge.amount == 21
+    assert charge.active == (
+        (date(2026, 12, 1), date(2026, 12, 9)),
+        (date(2026, 12, 20), date(2026, 12, 31)),
+    )
+
+
+def test_a_period_wholly_suspended_is_charged_nothing():
+    services = [("s", 30, date(2026, 1, 1), date(2026, 12, 20), date(2026, 11, 30),
+                 [(date(2026, 11, 15), date(2026, 12, 20))])]  # fmt: skip
+    [charge] = bp.subscription_charges(services, "monthly", 1, ld.ARREARS, 1, date(2027, 1, 1))
+    assert (charge.amount, charge.active) == (0, ())
+    assert (charge.date_from, charge.date_to) == (date(2026, 12, 1), date(2026, 12, 20))
+
+
+intervals = st.lists(st.tuples(days, st.integers(0, 120)), max_size=4).map(
+    lambda pairs: [(first, first + timedelta(days=length)) for first, length in pairs]
+)
+
+
+@given(st.decimals(0, 5_000, places=2), frequencies, days, days, intervals)
+def test_suspended_days_are_never_charged_and_the_others_add_up(
+    monthly, frequency, start, stop, suspended
+):
+    """Whatever the suspensions (even overlapping), the charges of a period add up to the
+    price of its days outside them, to the cent; the charged days avoid every suspension."""
+    end = max(start, stop)
+    charges = bp.subscription_charges(
+        [("s", monthly, start, end, None, suspended)], frequency, 1, ld.ARREARS, 1,
+        end + timedelta(days=400),
+    )  # fmt: skip
+    full = Decimal(str(monthly)) * bp.MONTHS_PER_PERIOD[frequency]
+    for charge in charges:
+        period = (charge.period_start, charge.period_end)
+        days_charged = {
+            first + timedelta(days=offset)
+            for first, last in charge.active
+            for offset in range(bp.days_between(first, last))
+        }
+        assert all(charge.date_from <= day <= charge.date_to for day in days_charged)
+        assert not any(a <= day <= b for day in days_charged for a, b in suspended)
+        suspended_share = sum(
+            (bp.period_share(full, period, (day, day))
+             for day in _days(charge.date_from, charge.date_to)
+             if any(a <= day <= b for a, b in suspended)),
+            Decimal(0),
+        )  # fmt: skip
+        whole = bp.period_share(full, period, (charge.date_from, charge.date_to))
+        assert 0 <= charge.amount <= whole
+        # Day by day shares round differently from a span's; they agree within a cent a day.
+        assert abs(charge.amount - (whole - suspended_share)) <= CENT * bp.days_between(
+            charge.date_from, charge.date_to
+        )
+        assert charge.amount == sum(
+            (bp.period_share(full, period, part) for part in charge.active), Decimal(0)
+        )
+
+
+CENT = Decimal("0.01")
+
+
+def _days(first, last):
+    return [first + timedelta(days=offset) for offset in range(bp.days_between(first, last))]

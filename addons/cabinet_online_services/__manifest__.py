@@ -2,7 +2,7 @@
     "name": "Cabinet - Online Services",
     "summary": "Engagement letters that bill the online services of an accounting firm and "
     "collect them by SEPA direct debit",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/cabinet-odoo/cabinet",
     "author": "Cabinet",

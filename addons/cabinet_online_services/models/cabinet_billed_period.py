@@ -44,8 +44,9 @@ class CabinetBilledPeriod(models.Model):
     date_to = fields.Date(string="Billed until", required=True, readonly=True)
     amount = fields.Monetary(string="Amount excl. tax", readonly=True)
     move_id = fields.Many2one(
-        "account.move", string="Invoice", required=True, index=True, readonly=True,
-        ondelete="cascade",
+        "account.move", string="Invoice", index=True, readonly=True, ondelete="cascade",
+        help="Empty when nothing was due: the period fell wholly in a suspension that stopped "
+        "billing, or nothing was left to give back.",
     )  # fmt: skip
     run_id = fields.Many2one(
         "cabinet.billing.run", string="Billing run", index=True, readonly=True, ondelete="set null"

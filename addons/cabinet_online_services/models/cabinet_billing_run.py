@@ -1,5 +1,6 @@
 import logging
 from collections import defaultdict
+from datetime import timedelta
 from decimal import Decimal
 
 from odoo import api, fields, models
@@ -362,18 +363,21 @@ class CabinetBillingRun(models.Model):
             ["product_id", "name", "quantity", "price_unit", "subtotal", "date_start",
              "date_end", "billed_until", "sequence"]
         )  # fmt: skip
+        letters.sudo().suspension_ids.fetch(["date_from", "date_to", "stops_billing", "to_credit"])
         invoices = _InvoiceBatch(self)
         for letter in billable:
             for charge in letter._billing_charges(self.run_date):
                 invoices.add_charge(letter, charge)
-        for credit in billable.line_ids._billing_credits():
-            invoices.add_credit(*credit)
         # A suspension over gives back what was billed in advance of it, even if the letter
         # is suspended again or ended since.
         suspensions = letters.sudo().suspension_ids.filtered("to_credit")
+        given_back = defaultdict(Decimal)
         for credit in suspensions._billing_credits():
             invoices.add_credit(*credit, kind="suspension")
+            given_back[credit[1], credit[2].period_start] += credit[5]
         suspensions.to_credit = False
+        for credit in billable.line_ids._billing_credits(given_back):
+            invoices.add_credit(*credit)
         usage_partners = letters.partner_id if self.letter_ids else partners
         usage = self.env["cabinet.usage.line"].search_fetch(
             [
@@ -454,17 +458,29 @@ class _InvoiceBatch:
         )
 
     def add_charge(self, letter, charge):
+        """Invoice a charge's days; one wholly suspended is recorded as billed for nothing,
+        so that no run looks at it again."""
         line = charge.key
         group = self._group(letter, (charge.period_start, charge.period_end))
-        group["lines"].append(
-            _invoice_line(line.product_id, self._label(letter.partner_id, line.name,
-                                                       charge.date_from, charge.date_to),
-                          line.quantity, charge.amount)
-        )  # fmt: skip
+        date_from, date_to = charge.date_from, charge.date_to
+        if charge.active:
+            date_from, date_to = charge.active[0][0], charge.active[-1][1]
+            label = self._label(letter.partner_id, line.name, date_from, date_to)
+            env = self._env_in(letter.partner_id)
+            for (_first, before), (after, _last) in zip(charge.active, charge.active[1:],
+                                                        strict=False):  # fmt: skip
+                label = env._(
+                    "%(label)s, except the suspension from %(start)s to %(end)s",
+                    label=label,
+                    start=format_date(env, before + timedelta(days=1)),
+                    end=format_date(env, after - timedelta(days=1)),
+                )
+            group["lines"].append(_invoice_line(line.product_id, label, line.quantity,
+                                                charge.amount))  # fmt: skip
         group["periods"].append(
             {"line_id": line.id, "kind": "charge", "period_start": charge.period_start,
-             "period_end": charge.period_end, "date_from": charge.date_from,
-             "date_to": charge.date_to, "amount": float(charge.amount)}
+             "period_end": charge.period_end, "date_from": date_from, "date_to": date_to,
+             "amount": float(charge.amount)}
         )  # fmt: skip
 
     def add_credit(self, letter, line, period, date_from, date_to, amount, kind="credit"):
@@ -479,8 +495,9 @@ class _InvoiceBatch:
             label = env._("Credit for the suspension: %(label)s", label=label)
         else:
             label = env._("Credit for days not used: %(label)s", label=label)
-        group["lines"].append(_invoice_line(line.product_id, label, 1, -amount))
-        group["credited"] |= period.move_id
+        if amount:
+            group["lines"].append(_invoice_line(line.product_id, label, 1, -amount))
+            group["credited"] |= period.move_id
         group["periods"].append(
             {"line_id": line.id, "kind": kind, "period_start": period.period_start,
              "period_end": period.period_end, "date_from": date_from,
@@ -528,6 +545,14 @@ class _InvoiceBatch:
         company = run.company_id
         journal = company._online_services_journal()
         groups = [group for group in self.groups.values() if group["lines"]]
+        # Periods billed for nothing (wholly suspended, nothing left to give back) are
+        # recorded without an invoice.
+        period_vals = [
+            dict(vals, run_id=run.id)
+            for group in self.groups.values()
+            if not group["lines"]
+            for vals in group["periods"]
+        ]
         Move = self.env["account.move"]
         vals_list = []
         for group in groups:
@@ -562,7 +587,6 @@ class _InvoiceBatch:
             moves.line_ids.filtered(
                 lambda line: line.display_type == "payment_term"
             ).account_id = receivable
-        period_vals = []
         for group, move in zip(groups, moves, strict=True):
             period_vals += [dict(vals, move_id=move.id, run_id=run.id)
                             for vals in group["periods"]]  # fmt: skip

@@ -438,9 +438,6 @@ class CabinetEngagementLetter(models.Model):
         resumed = letters.filtered(lambda letter: letter.state == letter_states.SUSPENDED)
         # The days of a suspension that stopped billing are never billed, and those already
         # billed in advance are given back by the next billing run.
-        resumed.filtered("suspension_stops_billing").line_ids.write(
-            {"billing_skipped_until": today - timedelta(days=1)}
-        )
         resumed._current_suspensions()._close(today - timedelta(days=1))
         resumed.write({"state": letter_states.ACTIVE, "suspension_date": False})
         (letters - resumed).write({"state": letter_states.ACTIVE, "activation_date": today})
@@ -596,13 +593,25 @@ class CabinetEngagementLetter(models.Model):
             return self.env.ref("cabinet_online_services.payment_term_12_monthly_debits")
         return self.payment_term_id
 
+    def _suspended_days(self):
+        """The days no service of the letter is billed: its suspensions over that stopped
+        billing, as (first, last) intervals."""
+        self.ensure_one()
+        return [
+            (suspension.date_from, suspension.date_to)
+            for suspension in self.sudo().suspension_ids
+            if suspension.stops_billing and suspension.date_to
+        ]
+
     def _billing_charges(self, run_date):
         """The subscription charges due on ``run_date`` (``billing_periods.Charge``, keyed by
-        letter line), from what each line has already been billed."""
+        letter line), from what each line has already been billed, without the days of its
+        suspensions that stopped billing."""
         self.ensure_one()
+        suspended = self._suspended_days()
         services = [
             (line, line.subtotal, line.date_start, line.date_end or None,
-             line.billed_until or None)
+             line.billed_until or None, suspended)
             for line in self.line_ids
             if line.billing_kind == "subscription"
         ]  # fmt: skip

@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
@@ -71,8 +72,8 @@ class CabinetEngagementLetterLine(models.Model):
     billing_skipped_until = fields.Date(
         readonly=True,
         copy=False,
-        help="Days up to this one are never billed (the letter was suspended with its billing "
-        "stopped).",
+        help="Days up to this one are never billed: they were billed before, by another tool "
+        "(a book taken over). The days of a suspension are left out by the suspension itself.",
     )
     billed_until = fields.Date(
         compute="_compute_billed_until",
@@ -164,7 +165,6 @@ class CabinetEngagementLetterLine(models.Model):
         # another tool); otherwise the days not billed follow from the suspensions.
         if (
             "billing_skipped_until" in vals
-            and not is_action(self)
             and not self.env.su
             and not self.env.user.has_group("cabinet_online_services.group_online_services_manager")
         ):
@@ -220,14 +220,18 @@ class CabinetEngagementLetterLine(models.Model):
                     )
                 )
 
-    def _billing_credits(self):
+    def _billing_credits(self, given_back_now=None):
         """What to give back for days billed in advance that a line no longer covers (it
         was terminated or replaced by an amendment after its period was invoiced).
 
         Returns tuples (letter, line, billed period, first day, last day, amount to credit);
-        each billed period is credited once, less what a suspension already gave back of
-        those days.
+        each billed period is credited once, with what it was paid less what its days up to
+        the line's end are worth (suspended days excluded) and less what suspensions gave
+        back of it, recorded or in ``given_back_now`` ({(line, period start): amount} given
+        back by the same run). A period with nothing left to give back is closed by a credit
+        of zero.
         """
+        given_back_now = given_back_now or {}
         ended = self.filtered(
             lambda line: line.date_end and line.billed_until and line.billed_until > line.date_end
         )
@@ -239,37 +243,25 @@ class CabinetEngagementLetterLine(models.Model):
         )
         credited = {(period.line_id, period.period_start) for period in billed
                     if period.kind == "credit"}  # fmt: skip
+        given_back = defaultdict(Decimal)
+        for period in billed.filtered(lambda period: period.kind == "suspension"):
+            given_back[period.line_id, period.period_start] -= Decimal(str(period.amount))
         credits = []
         for period in billed:
             line = period.line_id
-            if (
-                period.kind != "charge"
-                or period.date_to <= line.date_end
-                or (line, period.period_start) in credited
-            ):
+            key = (line, period.period_start)
+            if period.kind != "charge" or period.date_to <= line.date_end or key in credited:
                 continue
             months = billing_periods.MONTHS_PER_PERIOD[line.letter_id.billing_frequency]
-            full_price = Decimal(str(line.subtotal)) * months
-            first = max(line.date_end + timedelta(days=1), period.date_from)
-            given_back = sum(
-                (
-                    billing_periods.period_share(
-                        full_price, (period.period_start, period.period_end),
-                        (max(first, credit.date_from), credit.date_to),
-                    )
-                    for credit in billed
-                    if credit.kind == "suspension"
-                    and credit.line_id == line
-                    and credit.period_start == period.period_start
-                ),
-                Decimal(0),
-            )  # fmt: skip
-            kept = billing_periods.period_share(
-                full_price,
+            owed = billing_periods.share_less_suspended(
+                Decimal(str(line.subtotal)) * months,
                 (period.period_start, period.period_end),
                 (period.date_from, line.date_end),
+                line.letter_id._suspended_days(),
             )
-            amount = Decimal(str(period.amount)).quantize(billing_periods.CENT) - kept - given_back
-            if amount > 0:
-                credits.append((line.letter_id, line, period, first, period.date_to, amount))
+            paid = Decimal(str(period.amount)).quantize(billing_periods.CENT)
+            amount = paid - owed - given_back[key] - given_back_now.get(key, Decimal(0))
+            first = max(line.date_end + timedelta(days=1), period.date_from)
+            credits.append((line.letter_id, line, period, first, period.date_to,
+                            max(amount, Decimal(0))))  # fmt: skip
         return credits

@@ -79,10 +79,38 @@ def period_share(amount, period, active):
     )
 
 
+def days_outside(active, suspended):
+    """The days of ``active`` (first, last) not covered by the ``suspended`` intervals
+    (first, last), as (first, last) intervals in order."""
+    first, last = active
+    remaining = []
+    for suspended_from, suspended_to in sorted(suspended):
+        if suspended_to < first or suspended_from > last:
+            continue
+        if suspended_from > first:
+            remaining.append((first, suspended_from - timedelta(days=1)))
+        first = max(first, suspended_to + timedelta(days=1))
+    if first <= last:
+        remaining.append((first, last))
+    return remaining
+
+
+def share_less_suspended(amount, period, active, suspended):
+    """The price of the ``active`` days of ``period`` (costing ``amount``) that fall in no
+    ``suspended`` interval: the share of those days, less the share of the suspended ones.
+    Shares are differences of cumulative amounts, so the parts add up exactly to the cent."""
+    return sum(
+        (period_share(amount, period, part) for part in days_outside(active, suspended)),
+        Decimal(0),
+    )
+
+
 @dataclass(frozen=True)
 class Charge:
     """A subscription to invoice for one period: its days (``date_from``..``date_to``) within
-    the full period (``period_start``..``period_end``) and their price."""
+    the full period (``period_start``..``period_end``) and their price. Days of a suspension
+    that stopped billing are not charged: ``active`` lists the days charged (an empty list
+    and a zero amount when the suspension covered all of them)."""
 
     key: object
     period_start: date
@@ -90,20 +118,23 @@ class Charge:
     date_from: date
     date_to: date
     amount: Decimal
+    active: tuple = ()
 
 
 def subscription_charges(services, frequency, anchor_month, timing, billing_day, today):
     """The charges due on ``today`` for subscriptions not billed yet.
 
     ``services`` are tuples (key, monthly price, first day, last day or None, last day
-    already billed or None). A period costs its months times the monthly price; a service that
-    starts or stops inside a period pays the share of its days (``period_share``).
-    Invariants: a service is never charged twice for a day, and successive runs charge every
-    day of the service once its billing date has come.
+    already billed or None, suspended intervals (first, last) whose days are never billed).
+    A period costs its months times the monthly price; a service that starts or stops inside
+    a period, or is suspended for part of it, pays the share of its other days
+    (``share_less_suspended``). Invariants: a service is never charged twice for a day, no
+    suspended day is charged, and successive runs charge every other day of the service
+    once its billing date has come.
     """
     months = MONTHS_PER_PERIOD[frequency]
     charges = []
-    for key, monthly_price, first_day, last_day, billed_until in services:
+    for key, monthly_price, first_day, last_day, billed_until, suspended in services:
         full_price = Decimal(str(monthly_price)) * months
         for start, end in periods_to_bill(
             frequency, anchor_month, first_day, last_day, billed_until, today, timing,
@@ -111,8 +142,10 @@ def subscription_charges(services, frequency, anchor_month, timing, billing_day,
         ):  # fmt: skip
             period = period_containing(start, frequency, anchor_month)
             date_to = min(end, last_day) if last_day else end
+            active = days_outside((start, date_to), suspended)
             charges.append(
                 Charge(key, period[0], period[1], start, date_to,
-                       period_share(full_price, period, (start, date_to)))
+                       share_less_suspended(full_price, period, (start, date_to), suspended),
+                       tuple(active))
             )  # fmt: skip
     return charges

@@ -160,9 +160,11 @@ class OnlineServicesCase(CabinetTestMixin, TransactionCase):
 
     @classmethod
     def _activate(cls, letter):
+        """Send, sign and activate ``letter`` on its start date (dated, so that tests of
+        suspensions and terminations hold whatever today is)."""
         letter.action_send()
         letter.action_sign()
-        letter.action_activate()
+        letter.action_activate(letter.start_date)
 
     @classmethod
     def _setup_billable_letter(cls, start_date="2026-12-01"):

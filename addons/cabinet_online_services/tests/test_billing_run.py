@@ -155,15 +155,81 @@ class TestBillingRun(OnlineServicesCase):
         self.assertTrue(all(self.letter.line_ids.mapped("billing_done")), "credited: done")
 
     def test_a_suspended_letter_is_reported_and_its_suspension_never_billed(self):
-        self.letter.action_suspend()
+        self.letter.action_suspend("2026-12-01")
         run, result = self._bill("2026-11-25")
         self.assertFalse(result["invoice_ids"])
         self.assertEqual(run.issue_ids.reason, "suspended")
         self.assertEqual(result["issues"][0]["letter_id"], self.letter.id)
-        with patch("odoo.fields.Date.context_today", return_value=date(2026, 12, 11)):
-            self.letter.action_activate()
+        self.letter.action_activate("2026-12-11")
         run, _result = self._bill("2026-12-11")
         self.assertEqual(run.invoice_ids.amount_untaxed, 150 - 48.39, "11 to 31 December")
+        self.assertIn("11/12/2026", run.invoice_ids.invoice_line_ids[0].name)
+        self.assertEqual(set(self.letter.billed_period_ids.mapped("date_from")),
+                         {date(2026, 12, 11)})  # fmt: skip
+
+    def _letter_in_arrears_billed_to_november(self):
+        """The other client's letter (French), billed in arrears up to 30 November."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.other_client.lang = "fr_FR"
+        letter = self._other_letter(
+            start_date="2026-10-01", billing_timing="arrears", payment_term_id=False
+        )
+        self._bill("2026-12-01", letter_ids=letter.ids)
+        self.assertEqual(set(letter.line_ids.mapped("billed_until")), {date(2026, 11, 30)})
+        return letter
+
+    def test_days_before_and_after_a_suspension_billed_in_arrears_are_billed(self):
+        letter = self._letter_in_arrears_billed_to_november()
+        letter.action_suspend("2026-12-10")
+        letter.action_activate("2026-12-20")
+        run, _result = self._bill("2027-01-01", letter_ids=letter.ids)
+        # 150 a month, 10 days of 31 left out: the first nine days are billed too.
+        self.assertEqual(run.invoice_ids.amount_untaxed, 150 - 48.39)
+        label = run.invoice_ids.invoice_line_ids[0].name
+        self.assertIn("du 01/12/2026 au 31/12/2026", label)
+        self.assertIn("sauf la suspension du 10/12/2026 au 19/12/2026", label)
+        _run, again = self._bill("2027-01-01", letter_ids=letter.ids)
+        self.assertFalse(again["invoice_ids"], "billed once")
+        # Ended afterwards on 25 December: 26 to 31 December come back, no suspended day.
+        letter.terminate("2026-12-25", "Départ du client")
+        run, _result = self._bill("2027-01-02", letter_ids=letter.ids)
+        self.assertEqual(run.invoice_ids.move_type, "out_refund")
+        self.assertEqual(
+            sorted(run.invoice_ids.invoice_line_ids.mapped("price_subtotal")),
+            [5.81, 23.23],
+            "6 days of 31 of each service (30 and 120 a month)",
+        )
+        self.assertTrue(all(letter.line_ids.mapped("billing_done")))
+
+    def test_a_letter_ended_while_suspended_in_arrears_bills_the_days_before_only(self):
+        letter = self._letter_in_arrears_billed_to_november()
+        letter.action_suspend("2026-12-10")
+        letter.terminate("2026-12-20", "Cessation d'activité")
+        run, _result = self._bill("2027-01-01", letter_ids=letter.ids)
+        self.assertEqual(run.invoice_ids.amount_untaxed, 43.55, "1 to 9 December of 31 days")
+        self.assertIn("au 09/12/2026", run.invoice_ids.invoice_line_ids[0].name)
+        self.assertTrue(all(letter.line_ids.mapped("billing_done")))
+        _run, again = self._bill("2027-02-01", letter_ids=letter.ids)
+        self.assertFalse(again["invoice_ids"])
+
+    def test_a_period_wholly_suspended_is_recorded_billed_for_nothing(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        letter = self._other_letter(
+            start_date="2026-10-01", billing_timing="arrears", payment_term_id=False
+        )
+        self._bill("2026-11-01", letter_ids=letter.ids)
+        letter.action_suspend("2026-11-15")
+        letter.terminate("2026-12-20", "Cessation d'activité")
+        run, _result = self._bill("2027-01-01", letter_ids=letter.ids)
+        self.assertEqual(run.invoice_ids.amount_untaxed, 70, "1 to 14 November, 150 x 14/30")
+        december = letter.billed_period_ids.filtered(
+            lambda period: period.period_start == date(2026, 12, 1)
+        )
+        self.assertEqual(len(december), 2, "one per service")
+        self.assertFalse(december.move_id, "nothing was due, no invoice")
+        self.assertEqual(set(december.mapped("amount")), {0})
+        self.assertTrue(all(letter.line_ids.mapped("billing_done")))
+        self.assertNotIn(letter.partner_id, self.Run.create({})._partners_to_bill())
 
     def _refund_mode(self):
         refund_mode = self.env["account.payment.mode"].create(
