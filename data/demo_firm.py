@@ -499,6 +499,13 @@ def create_engagement_letters(env, company, clients, rng, today):
              "payment_method_id": env.ref("account.account_payment_method_manual_in").id},
         ]
     )  # fmt: skip
+    # Credit notes are paid back by transfer, never collected by direct debit.
+    modes.refund_payment_mode_id = env["account.payment.mode"].create(
+        {"name": "Remboursement par virement", "company_id": company.id,
+         "payment_type": "outbound", "bank_account_link": "fixed",
+         "fixed_journal_id": bank_journal.id,
+         "payment_method_id": env.ref("account.account_payment_method_manual_out").id}
+    )  # fmt: skip
     terms = env["cabinet.terms.version"].create(
         {
             "name": "CGU services en ligne 2026",
