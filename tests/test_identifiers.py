@@ -103,12 +103,16 @@ def test_invalid_vat_numbers():
 @given(
     is_company=st.booleans(),
     country=st.sampled_from(sorted(ids.EU_COUNTRIES | {"CH", "US", "GB", ""})),
-    firm=st.sampled_from(["FR", "BE", ""]),
+    firm=st.sampled_from(["FR", "BE", "US", ""]),
 )
 def test_vat_required_only_for_companies_of_another_member_state(is_company, country, firm):
+    """Of another member state than the firm's, itself in the EU (a US firm asks for none)."""
     required = ids.vat_required(is_company=is_company, country_code=country, firm_country_code=firm)
     assert required == (
-        is_company and country in ids.EU_COUNTRIES and bool(firm) and country != firm
+        is_company
+        and country in ids.EU_COUNTRIES
+        and firm in ids.EU_COUNTRIES
+        and country != firm
     )
     problems = ids.check_client_identifiers(
         is_company=is_company, country_code=country, firm_country_code=firm, registry="", vat=""

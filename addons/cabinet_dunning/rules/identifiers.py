@@ -75,15 +75,16 @@ def siren_of_french_vat(vat):
 
 
 def vat_required(*, is_company, country_code, firm_country_code):
-    """A company established in another EU member state must give its VAT number.
+    """A company established in another EU member state than the firm's (itself in the
+    EU) must give its VAT number.
 
     Without it the firm cannot apply the reverse charge nor print the mandatory
-    intra-community mention on its invoices.
+    intra-community mention on its invoices; a firm outside the EU has neither.
     """
     return bool(
         is_company
         and country_code in EU_COUNTRIES
-        and firm_country_code
+        and firm_country_code in EU_COUNTRIES
         and country_code != firm_country_code
     )
 
