@@ -15,3 +15,8 @@ from . import cabinet_dunning_litigation
 from . import cabinet_dunning_client
 from . import res_partner_collection
 from . import res_partner_responsible
+from . import cabinet_dunning_dashboard
+from . import report_dunning_dashboard
+from . import res_config_settings
+from . import cabinet_doubtful_debt
+from . import account_move_doubtful

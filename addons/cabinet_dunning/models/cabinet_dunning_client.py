@@ -34,7 +34,7 @@ class CabinetDunningClient(models.Model):
     _depends = {
         "account.move.line": ["partner_id", "company_id", "account_id", "parent_state",
                               "reconciled", "amount_residual", "date_maturity", "date",
-                              "dunning_level_id", "dunning_date"],
+                              "dunning_level_id", "dunning_date", "cabinet_doubtful_role"],
         "account.account": ["account_type"],
         "cabinet.dunning.level": ["sequence", "days_after_due"],
         "res.partner": ["dunning_responsible_id", "user_id", "client_segment"],
@@ -94,6 +94,8 @@ class CabinetDunningClient(models.Model):
                    AND NOT aml.reconciled
                    AND aml.amount_residual != 0
                    AND aml.partner_id IS NOT NULL
+                   -- A doubtful debt's move to 416 is no payment: the client still owes.
+                   AND aml.cabinet_doubtful_role IS NULL
             ), clients AS (
                 SELECT MIN(l.id) AS id, l.partner_id, l.company_id,
                        SUM(l.amount_residual) AS amount_due,
@@ -168,3 +170,16 @@ class CabinetDunningClient(models.Model):
             "res_id": self.partner_id.id,
             "view_mode": "form",
         }
+
+    def action_class_doubtful(self):
+        """Class the client's open invoices doubtful (a collection manager)."""
+        self.ensure_one()
+        lines = self.env["account.move.line"].search(
+            [("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id),
+             ("account_type", "=", "asset_receivable"), ("parent_state", "=", "posted"),
+             ("reconciled", "=", False), ("amount_residual", ">", 0),
+             ("move_id.move_type", "=", "out_invoice"), ("cabinet_doubtful_role", "=", False)]
+        )  # fmt: skip
+        return self.env["cabinet.doubtful.debt.wizard"]._action_open(
+            self.partner_id, lines, litigation=self.litigation_id
+        )

@@ -79,6 +79,10 @@ class CabinetDunningLitigation(models.Model):
     decision_date = fields.Date(readonly=True, tracking=True)
     closing_date = fields.Date(readonly=True, tracking=True)
     note = fields.Html()
+    doubtful_debt_ids = fields.One2many(
+        "cabinet.doubtful.debt", "litigation_id", string="Doubtful debts", readonly=True
+    )
+    doubtful_debt_count = fields.Integer(compute="_compute_doubtful_debt_count")
 
     _one_open_file_per_client = models.UniqueIndex(
         "(partner_id, company_id) WHERE state IN ('to_hand_over', 'in_progress', 'decision')",
@@ -91,6 +95,11 @@ class CabinetDunningLitigation(models.Model):
             litigation.name = self.env._(
                 "Litigation %(client)s", client=litigation.partner_id.display_name or ""
             )
+
+    @api.depends("doubtful_debt_ids")
+    def _compute_doubtful_debt_count(self):
+        for litigation in self:
+            litigation.doubtful_debt_count = len(litigation.doubtful_debt_ids)
 
     @api.depends("move_line_ids.amount_residual")
     def _compute_amount_residual(self):
@@ -162,13 +171,39 @@ class CabinetDunningLitigation(models.Model):
                     amount=unpaid[0].currency_id.format(unpaid[0].amount_residual),
                 )
             )
+        self._open_doubtful_debts().action_recover()
         self._close("recovered")
         return True
 
     def action_write_off(self):
+        """The debt is lost; a doubtful debt of the file books its loss."""
         self._check_state(["to_hand_over", "in_progress", "decision"], self.env._("written off"))
+        self._open_doubtful_debts().action_write_off()
         self._close("written_off")
         return True
+
+    def _open_doubtful_debts(self):
+        return self.doubtful_debt_ids.filtered(lambda debt: debt.state == "doubtful")
+
+    def action_class_doubtful(self):
+        """Class the file's debt doubtful: its invoices still open."""
+        self.ensure_one()
+        lines = self.move_line_ids.filtered(
+            lambda line: not line.reconciled and line.amount_residual > 0
+        )
+        return self.env["cabinet.doubtful.debt.wizard"]._action_open(
+            self.partner_id, lines, litigation=self
+        )
+
+    def action_view_doubtful_debts(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "cabinet.doubtful.debt",
+            "view_mode": "list,form",
+            "domain": [("litigation_id", "=", self.id)],
+            "name": self.env._("Doubtful debts"),
+        }
 
     def _close(self, state):
         self.sudo().write({"state": state, "closing_date": fields.Date.context_today(self)})

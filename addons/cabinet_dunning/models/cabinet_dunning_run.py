@@ -147,6 +147,8 @@ class CabinetDunningRun(models.Model):
                 ("reconciled", "=", False),
                 ("amount_residual", "!=", 0),
                 ("partner_id", "!=", False),
+                # A doubtful debt's move to 416 is no credit: the invoices are still due.
+                ("cabinet_doubtful_role", "=", False),
             ],
             [
                 "partner_id", "move_id", "date_maturity", "date", "amount_residual",

@@ -37,3 +37,4 @@ from . import account_move_send
 from . import account_payment_term
 from . import ir_http
 from . import ir_attachment
+from . import cabinet_dunning_dashboard
