@@ -109,10 +109,7 @@ def test_vat_required_only_for_companies_of_another_member_state(is_company, cou
     """Of another member state than the firm's, itself in the EU (a US firm asks for none)."""
     required = ids.vat_required(is_company=is_company, country_code=country, firm_country_code=firm)
     assert required == (
-        is_company
-        and country in ids.EU_COUNTRIES
-        and firm in ids.EU_COUNTRIES
-        and country != firm
+        is_company and country in ids.EU_COUNTRIES and firm in ids.EU_COUNTRIES and country != firm
     )
     problems = ids.check_client_identifiers(
         is_company=is_company, country_code=country, firm_country_code=firm, registry="", vat=""
