@@ -27,6 +27,7 @@ class AccountMoveLine(models.Model):
         string="Doubtful debt role",
         readonly=True,
         copy=False,
+        index="btree_not_null",
         help="What the line of a doubtful-debt entry books; the collection dashboard reads "
         "its doubtful, provision and write-off figures from these lines. The client-account "
         "lines it moves are not credits for the dunning (the invoices are still due).",

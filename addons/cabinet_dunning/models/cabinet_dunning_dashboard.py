@@ -192,8 +192,7 @@ class CabinetDunningDashboard(models.AbstractModel):
             "disputes": self._disputes(checked),
             "litigation": self._litigation(checked),
             "promises": self._promises(checked),
-            "top_outstanding": self._top_clients(checked, "amount_due desc"),
-            "top_late": self._top_clients(checked, "days_late desc, amount_overdue desc"),
+            **self._top_clients(checked),
             "todo": self._todo(checked),
         }
 
@@ -231,8 +230,9 @@ class CabinetDunningDashboard(models.AbstractModel):
         }
         return [(key, labels[key]) for key in receivable_figures.BUCKET_KEYS]
 
-    def _receivable_lines(self, checked, last_day):
-        """The posted receivable lines of the clients up to ``last_day``, as SQL."""
+    def _receivable_lines(self, checked, last_day, condition=None):
+        """The posted receivable lines of the clients up to ``last_day`` (and meeting the
+        SQL ``condition`` on ``aml``), as SQL."""
         return SQL(
             """
             SELECT aml.id, aml.partner_id, aml.amount_residual, aml.balance, aml.date,
@@ -244,10 +244,12 @@ class CabinetDunningDashboard(models.AbstractModel):
                AND aml.company_id = %(company)s
                AND aml.date <= %(last_day)s
                AND aml.partner_id IN %(partners)s
+               AND %(condition)s
             """,
             company=checked["company"].id,
             last_day=last_day,
             partners=self._partner_query(checked).subselect(),
+            condition=condition or SQL("TRUE"),
         )
 
     def _bucket_case(self, days_late):
@@ -262,46 +264,71 @@ class CabinetDunningDashboard(models.AbstractModel):
 
     def _aged_balances(self, checked, ends):
         """{end date: {bucket: amount}}: what clients owed at the end of each day of
-        ``ends``, by days late then. A line's residual on a past day is its residual today
-        plus what was matched with it after that day."""
+        ``ends`` (month ends, then today), by days late then.
+
+        A line's residual on a day is its residual today plus what was matched with it
+        after that day. Summed as dated contributions: from the line's date, its residual
+        today plus everything matched with it after the first day; from each of those
+        matchings' date, less its amount. Contributions are grouped by the month they start
+        in and the due date before meeting the days, so the work grows with the number of
+        due dates, not of lines."""
         self.env["account.move.line"].flush_model()
         self.env["account.partial.reconcile"].flush_model()
         self.env["res.partner"].flush_model()
         query = SQL(
             """
-            WITH lines AS (%(lines)s),
-            matched AS (
-                SELECT apr.debit_move_id AS line_id, apr.max_date, apr.amount
-                  FROM account_partial_reconcile apr
-                  JOIN lines ON lines.id = apr.debit_move_id
-                 WHERE apr.max_date > %(first_end)s
+            WITH matched AS (
+                SELECT debit_move_id AS line_id, max_date, amount
+                  FROM account_partial_reconcile
+                 WHERE max_date > %(first_end)s
                  UNION ALL
-                SELECT apr.credit_move_id, apr.max_date, -apr.amount
-                  FROM account_partial_reconcile apr
-                  JOIN lines ON lines.id = apr.credit_move_id
-                 WHERE apr.max_date > %(first_end)s
+                SELECT credit_move_id, max_date, -amount
+                  FROM account_partial_reconcile
+                 WHERE max_date > %(first_end)s
             ),
-            last_matched AS (
-                SELECT line_id, MAX(max_date) AS last_date FROM matched GROUP BY line_id
+            -- The lines that count on some day: open today, or matched after the first day.
+            lines AS (%(lines)s),
+            later AS (
+                SELECT matched.line_id, matched.max_date, matched.amount, lines.due_date
+                  FROM matched
+                  JOIN lines ON lines.id = matched.line_id
+            ),
+            later_total AS (
+                SELECT line_id, SUM(amount) AS amount FROM later GROUP BY line_id
+            ),
+            contributions AS (
+                SELECT lines.date AS start, lines.due_date,
+                       lines.amount_residual + COALESCE(later_total.amount, 0) AS amount
+                  FROM lines
+             LEFT JOIN later_total ON later_total.line_id = lines.id
+                 UNION ALL
+                SELECT max_date, due_date, -amount FROM later
+            ),
+            -- Each contribution counts from the end of the month it starts in (today for
+            -- this month's; never for one dated after today).
+            grouped AS (
+                SELECT LEAST((DATE_TRUNC('month', start) + INTERVAL '1 month - 1 day')::date,
+                             %(today)s::date) AS first_day,
+                       due_date, SUM(amount) AS amount
+                  FROM contributions
+                 WHERE start <= %(today)s
+              GROUP BY 1, 2
             ),
             ends AS (SELECT UNNEST(%(ends)s::date[]) AS end_date)
-            SELECT ends.end_date, %(bucket)s AS bucket,
-                   SUM(lines.amount_residual + COALESCE(later.amount, 0)) AS amount
+            SELECT ends.end_date, %(bucket)s AS bucket, SUM(grouped.amount) AS amount
               FROM ends
-              JOIN lines ON lines.date <= ends.end_date
-         LEFT JOIN last_matched ON last_matched.line_id = lines.id
-         LEFT JOIN LATERAL (
-                    SELECT SUM(matched.amount) AS amount
-                      FROM matched
-                     WHERE matched.line_id = lines.id AND matched.max_date > ends.end_date
-                   ) later ON last_matched.last_date > ends.end_date
-             WHERE lines.amount_residual != 0 OR last_matched.last_date > ends.end_date
+              JOIN grouped ON grouped.first_day <= ends.end_date
           GROUP BY 1, 2
             """,
-            lines=self._receivable_lines(checked, ends[-1]),
+            lines=self._receivable_lines(
+                checked,
+                ends[-1],
+                SQL("(NOT aml.reconciled OR aml.id IN (SELECT line_id FROM matched))"),
+            ),
             first_end=ends[0],
+            today=ends[-1],
             ends=ends,
-            bucket=self._bucket_case(SQL("ends.end_date - lines.due_date")),
+            bucket=self._bucket_case(SQL("ends.end_date - grouped.due_date")),
         )
         aged = {}
         for end_date, bucket, amount in self.env.execute_query(query):
@@ -349,26 +376,40 @@ class CabinetDunningDashboard(models.AbstractModel):
     def _paid_late(self, checked):
         """Invoices fully paid in the period (by the date of their last payment) and their
         average days late then (paid on time counts zero)."""
-        query = SQL(
+        rows = self.env.execute_query(self._paid_in_period(checked))
+        days = [max((paid_date - due_date).days, 0) for _move, due_date, paid_date in rows]
+        return {
+            "count": len(rows),
+            "average_days": round(sum(days) / len(days), 1) if days else 0.0,
+        }
+
+    def _paid_in_period(self, checked):
+        """SQL of the debit receivable lines fully matched, last in the period:
+        (move id, due date, date of the last matching)."""
+        return SQL(
             """
-            WITH lines AS (%(lines)s),
-            paid AS (
-                SELECT lines.id, lines.due_date, MAX(apr.max_date) AS paid_date
-                  FROM lines
-                  JOIN account_move_line aml ON aml.id = lines.id
-                  JOIN account_partial_reconcile apr ON apr.debit_move_id = lines.id
-                 WHERE aml.reconciled AND lines.balance > 0
-              GROUP BY lines.id, lines.due_date
-                HAVING MAX(apr.max_date) BETWEEN %(date_from)s AND %(date_to)s
-            )
-            SELECT COUNT(*), COALESCE(AVG(GREATEST(paid_date - due_date, 0)), 0) FROM paid
+            WITH candidates AS (
+                SELECT DISTINCT debit_move_id AS line_id
+                  FROM account_partial_reconcile
+                 WHERE max_date BETWEEN %(date_from)s AND %(date_to)s
+            ),
+            lines AS (%(lines)s)
+            SELECT aml.move_id, lines.due_date, MAX(apr.max_date)
+              FROM lines
+              JOIN account_move_line aml ON aml.id = lines.id
+              JOIN account_partial_reconcile apr ON apr.debit_move_id = lines.id
+             WHERE aml.reconciled AND lines.balance > 0
+          GROUP BY aml.move_id, lines.id, lines.due_date
+            HAVING MAX(apr.max_date) <= %(date_to)s
             """,
-            lines=self._receivable_lines(checked, checked["date_to"]),
+            lines=self._receivable_lines(
+                checked,
+                checked["date_to"],
+                SQL("aml.id IN (SELECT line_id FROM candidates)"),
+            ),
             date_from=checked["date_from"],
             date_to=checked["date_to"],
         )
-        [(count, average)] = self.env.execute_query(query)
-        return {"count": count, "average_days": round(float(average), 1)}
 
     def _issued(self, checked):
         Move = self.env["account.move"].sudo()
@@ -490,20 +531,54 @@ class CabinetDunningDashboard(models.AbstractModel):
             figures[state] = {"count": count, "amount": amount}
         return figures
 
-    def _top_clients(self, checked, order):
-        domain = [("company_id", "=", checked["company"].id)]
-        if order.startswith("days_late"):
-            domain.append(("days_late", ">", 0))
-        else:
-            domain.append(("amount_due", ">", 0))
-        domain += self._clients_condition(checked)
-        return self.env["cabinet.dunning.client"].sudo().search_read(
-            domain,
-            ["partner_id", "amount_due", "amount_overdue", "days_late", "level_id",
-             "responsible_id"],
-            order=order,
-            limit=TOP_SIZE,
-        )  # fmt: skip
+    def _top_clients(self, checked):
+        """The largest and the latest clients, read from "My clients" in one query:
+        {"top_outstanding": [...], "top_late": [...]} of TOP_SIZE rows each, as
+        ``search_read`` gives them."""
+        Client = self.env["cabinet.dunning.client"].sudo()
+        Client.flush_model()
+        columns = SQL("id, partner_id, amount_due, amount_overdue, days_late, level_id, "
+                      "responsible_id")  # fmt: skip
+        query = SQL(
+            """
+            WITH clients AS (
+                SELECT * FROM (%(view)s) view
+                 WHERE view.company_id = %(company)s AND view.partner_id IN %(partners)s
+            )
+            (SELECT 'top_outstanding', %(columns)s FROM clients WHERE amount_due > 0
+              ORDER BY amount_due DESC, partner_id LIMIT %(size)s)
+            UNION ALL
+            (SELECT 'top_late', %(columns)s FROM clients WHERE days_late > 0
+              ORDER BY days_late DESC, amount_overdue DESC, partner_id LIMIT %(size)s)
+            """,
+            view=Client._table_query,
+            company=checked["company"].id,
+            partners=self._partner_query(checked).subselect(),
+            columns=columns,
+            size=TOP_SIZE,
+        )
+        rows = self.env.execute_query(query)
+        names = {}
+        for model, index in (("res.partner", 2), ("cabinet.dunning.level", 6),
+                             ("res.users", 7)):  # fmt: skip
+            records = self.env[model].sudo().browse({row[index] for row in rows if row[index]})
+            names[index] = {record.id: record.display_name for record in records}
+        tops = {"top_outstanding": [], "top_late": []}
+        for key, row_id, partner, due, overdue, days, level, responsible in rows:
+            tops[key].append(
+                {
+                    "id": row_id,
+                    "partner_id": [partner, names[2][partner]],
+                    "amount_due": due,
+                    "amount_overdue": overdue,
+                    "days_late": days,
+                    "level_id": [level, names[6][level]] if level else False,
+                    "responsible_id": [responsible, names[7][responsible]]
+                    if responsible
+                    else False,
+                }
+            )
+        return tops
 
     def _todo(self, checked):
         """Reminders to validate and calls to make today, per user who acts."""
@@ -747,29 +822,10 @@ class CabinetDunningDashboard(models.AbstractModel):
         )
 
     def _list_paid_late(self, checked, key):
-        query = SQL(
-            """
-            WITH lines AS (%(lines)s)
-            SELECT DISTINCT aml.move_id
-              FROM lines
-              JOIN account_move_line aml ON aml.id = lines.id
-              JOIN account_partial_reconcile apr ON apr.debit_move_id = lines.id
-             WHERE aml.reconciled AND lines.balance > 0
-          GROUP BY aml.move_id, lines.id
-            HAVING MAX(apr.max_date) BETWEEN %(date_from)s AND %(date_to)s
-            """,
-            lines=self._receivable_lines(checked, checked["date_to"]),
-            date_from=checked["date_from"],
-            date_to=checked["date_to"],
-        )
-        move_ids = [move_id for (move_id,) in self.env.execute_query(query)]
+        move_ids = [move for move, _due, _paid in self.env.execute_query(
+            self._paid_in_period(checked))]  # fmt: skip
         name = self.env._("Invoices paid in the period")
-        return (
-            name,
-            "account.move",
-            [("id", "in", move_ids)],
-            {},
-        )
+        return name, "account.move", [("id", "in", move_ids)], {}
 
     def _list_issued(self, checked, move_type):
         name = {
