@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     cabinet_doubtful_debt_id = fields.Many2one(
         "cabinet.doubtful.debt",

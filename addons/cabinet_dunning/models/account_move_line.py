@@ -5,7 +5,7 @@ DUNNING_FIELDS = ("dunning_level_id", "dunning_date")
 
 
 class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"
+    _inherit = "account.move.line"  # pylint: disable=consider-merging-classes-inherited
 
     dunning_level_id = fields.Many2one(
         "cabinet.dunning.level",

@@ -156,7 +156,7 @@ class TestDoubtfulDebt(CabinetTestMixin, AccountTestInvoicingCommon, HttpCase):
         action = litigation.with_user(self.manager).action_class_doubtful()
         wizard = (
             self.env[action["res_model"]].with_user(self.manager)
-            .with_context(action["context"]).create({"provision_rate": 80})
+            .with_context(**action["context"]).create({"provision_rate": 80})
         )  # fmt: skip
         wizard.action_confirm()
         debt = litigation.doubtful_debt_ids
