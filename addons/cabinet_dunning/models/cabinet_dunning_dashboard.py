@@ -6,7 +6,7 @@ from psycopg2.errors import LockNotAvailable, SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, Query, format_date
 
 from ..rules import receivable_figures
 from ..tools import rpc_arguments
@@ -121,9 +121,12 @@ class CabinetDunningDashboard(models.AbstractModel):
         )
 
     def _clients_condition(self, checked, field="partner_id"):
-        """The domain condition on ``field`` (a many2one to the client) for the clients."""
-        partner_domain = self._partner_domain(checked)
-        return [(field, "any", partner_domain)] if partner_domain else []
+        """The domain condition on ``field`` (a many2one to the client) for the clients: a
+        sub-query, read as superuser (the responsible is a field of the collection team);
+        ``open_list`` turns it into ids."""
+        if not self._partner_domain(checked):
+            return []
+        return [(field, "in", self._partner_query(checked))]
 
     # ------------------------------------------------------------------------------------
     # Figures
@@ -727,6 +730,13 @@ class CabinetDunningDashboard(models.AbstractModel):
                 self.env._("figure: expected one of %(figures)s.", figures=", ".join(builders))
             )
         name, model, domain, context = builders[figure](checked, key)
+        # A list's domain travels to the browser: the clients' sub-query becomes their ids.
+        domain = [
+            (leaf[0], leaf[1], [row[0] for row in self.env.execute_query(leaf[2].select())])
+            if isinstance(leaf, tuple) and isinstance(leaf[2], Query)
+            else leaf
+            for leaf in domain
+        ]
         return {
             "type": "ir.actions.act_window",
             "name": name,

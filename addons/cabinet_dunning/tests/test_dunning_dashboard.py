@@ -162,6 +162,17 @@ class TestDunningDashboard(DunningRunCase):
         self._due(200, 20, partner=self.second)
         as_responsible = self.Dashboard.with_user(self.responsible).get_figures()
         self.assertEqual(as_responsible["aged"]["total"], 300, "their own client only")
+        # A responsible with the invoicing rights opens the lists behind their figures (the
+        # responsible field itself is the collection team's).
+        billing = new_test_user(
+            self.env, login="expert_factu", groups="account.group_account_invoice"
+        )
+        self.client.with_company(self.env.company).dunning_responsible_id = billing
+        action = self.Dashboard.with_user(billing).open_list("aged", False, {})
+        lines = self.env["account.move.line"].with_user(billing).search(action["domain"])
+        self.assertEqual(sum(lines.mapped("amount_residual")), 300)
+        self.assertEqual(lines.partner_id, self.client)
+        self.client.with_company(self.env.company).dunning_responsible_id = self.responsible
         other = new_test_user(self.env, login="expert_autre", groups="base.group_user")
         self.assertEqual(self.Dashboard.with_user(other).get_figures()["aged"]["total"], 0)
         by_responsible = self.Dashboard.with_user(self.accountant).get_figures(
