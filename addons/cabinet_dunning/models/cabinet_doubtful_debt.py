@@ -395,6 +395,11 @@ class CabinetDoubtfulDebt(models.Model):
             line_vals,
             self.env._("Doubtful debt closed: %(client)s", client=partner.display_name),
         )
+        doubtful = (self.classification_move_id | move).line_ids.filtered(
+            lambda line: line.cabinet_doubtful_role == "doubtful"
+        )
+        if doubtful.account_id.reconcile:
+            doubtful.reconcile()
         closing = move.line_ids.filtered(lambda line: line.cabinet_doubtful_role == "transfer")
         for line, (transfer, _paid) in paid_back.items():
             back = closing.filtered(

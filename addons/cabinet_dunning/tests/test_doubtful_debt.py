@@ -113,6 +113,11 @@ class TestDoubtfulDebt(CabinetTestMixin, AccountTestInvoicingCommon, HttpCase):
         self.assertEqual(debt.loss_amount, loss)
         self.assertEqual(self._balance("pcg_6541"), loss, "invoices of this year")
         self.assertEqual(self._balance("pcg_416"), 0)
+        self.assertTrue(
+            all((debt.classification_move_id | debt.closing_move_id).line_ids.filtered(
+                lambda line: line.cabinet_doubtful_role == "doubtful").mapped("reconciled")),
+            "416 in and out are matched",
+        )  # fmt: skip
         self.assertEqual(self._balance("pcg_491"), 0)
         self.assertEqual(self._balance("pcg_78174"), -debt.provision_amount)
         # The VAT of the loss goes back to the VAT account the invoices credited.
