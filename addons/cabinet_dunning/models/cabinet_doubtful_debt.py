@@ -318,13 +318,13 @@ class CabinetDoubtfulDebt(models.Model):
         return True
 
     def _close_one(self, state, date):
+        """Close the debt on ``date``: a write-off first credits what is still due of each
+        invoice (``_credit_notes_for_loss``); then one entry moves the whole amount back from
+        416 to the client account, where it meets the classing, and reverses the provision."""
         company = self.company_id
         currency = company.currency_id
         accounts = company._cabinet_doubtful_accounts()
         partner = self.partner_id
-        transfers = self.classification_move_id.line_ids.filtered(
-            lambda line: line.cabinet_doubtful_role == "transfer"
-        )
         still_due = {line: line.amount_residual for line in self.move_line_ids}
         if state == "recovered" and any(currency.compare_amounts(due, 0) > 0
                                         for due in still_due.values()):  # fmt: skip
@@ -336,50 +336,26 @@ class CabinetDoubtfulDebt(models.Model):
                     amount=currency.format(sum(still_due.values())),
                 )
             )
-        label = self.env._("Doubtful debt closed")
-        line_vals = []
-        paid_back = {}
-        for line in self.move_line_ids:
-            transfer = transfers.filtered(
-                lambda t, line=line: t.cabinet_doubtful_invoice_id == line.move_id
-            )
-            paid = currency.round(-transfer.balance - still_due[line])
-            paid_back[line] = (transfer, paid)
-            if paid:
-                line_vals.append(
-                    {"account_id": line.account_id.id, "partner_id": partner.id,
-                     "name": f"{label}: {line.move_id.name}", "debit": paid,
-                     "cabinet_doubtful_role": "transfer",
-                     "cabinet_doubtful_invoice_id": line.move_id.id}
-                )  # fmt: skip
-        line_vals.append(
-            {"account_id": accounts["doubtful_account_id"].id, "partner_id": partner.id,
-             "name": label, "credit": self.amount, "cabinet_doubtful_role": "doubtful"}
-        )  # fmt: skip
         loss = 0.0
         if state == "written_off":
-            shares = self._shares(self.move_line_ids)
-            year_start = company.compute_fiscalyear_dates(date)["date_from"]
-            for line, share in shares.items():
-                loss_account = (
-                    accounts["bad_debt_account_id"]
-                    if line.move_id.invoice_date and line.move_id.invoice_date >= year_start
-                    else accounts["bad_debt_prior_account_id"]
-                )
-                line_vals.append(
-                    {"account_id": loss_account.id, "partner_id": partner.id,
-                     "name": self.env._("Bad debt: %(invoice)s", invoice=line.move_id.name),
-                     "debit": share["untaxed"], "cabinet_doubtful_role": "loss"}
-                )  # fmt: skip
-                loss += share["untaxed"]
-                line_vals += [
-                    {"account_id": account.id, "partner_id": partner.id,
-                     "name": self.env._("VAT of the bad debt: %(invoice)s",
-                                        invoice=line.move_id.name),
-                     "debit": amount}
-                    for account, amount in share["vat"].items()
-                    if amount
-                ]  # fmt: skip
+            credit_notes = self._credit_notes_for_loss(date, accounts)
+            loss = -sum(credit_notes.mapped("amount_untaxed_signed"))
+        transfers = self.classification_move_id.line_ids.filtered(
+            lambda line: line.cabinet_doubtful_role == "transfer"
+        )
+        line_vals = [
+            {"account_id": transfer.account_id.id, "partner_id": partner.id,
+             "name": self.env._("Doubtful debt closed: %(invoice)s",
+                                invoice=transfer.cabinet_doubtful_invoice_id.name),
+             "debit": -transfer.balance, "cabinet_doubtful_role": "transfer",
+             "cabinet_doubtful_invoice_id": transfer.cabinet_doubtful_invoice_id.id}
+            for transfer in transfers
+        ]  # fmt: skip
+        line_vals.append(
+            {"account_id": accounts["doubtful_account_id"].id, "partner_id": partner.id,
+             "name": self.env._("Doubtful debt closed"), "credit": self.amount,
+             "cabinet_doubtful_role": "doubtful"}
+        )  # fmt: skip
         if self.provision_amount:
             reversal_label = self.env._("Provision reversed")
             line_vals += [
@@ -395,17 +371,19 @@ class CabinetDoubtfulDebt(models.Model):
             line_vals,
             self.env._("Doubtful debt closed: %(client)s", client=partner.display_name),
         )
-        doubtful = (self.classification_move_id | move).line_ids.filtered(
-            lambda line: line.cabinet_doubtful_role == "doubtful"
-        )
-        if doubtful.account_id.reconcile:
-            doubtful.reconcile()
-        closing = move.line_ids.filtered(lambda line: line.cabinet_doubtful_role == "transfer")
-        for line, (transfer, _paid) in paid_back.items():
-            back = closing.filtered(
-                lambda c, line=line: c.cabinet_doubtful_invoice_id == line.move_id
+        # Each role's lines of the classing and of this entry are matched together: the
+        # client account (classing and its reversal), 416, 491.
+        for role in ("transfer", "doubtful", "provision"):
+            lines = (self.classification_move_id | move).line_ids.filtered(
+                lambda line, role=role: line.cabinet_doubtful_role == role
             )
-            (line.filtered(lambda aml: not aml.reconciled) | transfer | back).reconcile()
+            for account in lines.account_id.filtered("reconcile"):
+                by_invoice = defaultdict(lambda: self.env["account.move.line"])
+                for line in lines:
+                    if line.account_id == account:
+                        by_invoice[line.cabinet_doubtful_invoice_id] |= line
+                for group in by_invoice.values():
+                    group.reconcile()
         self.sudo().write(
             {
                 "state": state,
@@ -419,3 +397,62 @@ class CabinetDoubtfulDebt(models.Model):
             if state == "written_off"
             else self.env._("Recovered: the client paid; classing and provision reversed.")
         )
+
+    def _credit_notes_for_loss(self, date, accounts):
+        """A credit note of what is still due of each invoice, its lines on the loss
+        account (of the invoice's year, or of earlier years) with the invoice's own taxes:
+        Odoo's tax engine gives the VAT back as on any credit note (with its tax grids, and
+        on payment as on invoice, the credit note cancelling the invoice's cash-basis
+        entries), and Odoo matches it with the invoice when it is posted."""
+        company = self.company_id
+        year_start = company.compute_fiscalyear_dates(date)["date_from"]
+        vals_list, sources = [], []
+        for line in self.move_line_ids.filtered(
+            lambda line: not line.currency_id.is_zero(line.amount_residual_currency)
+        ):
+            invoice = line.move_id
+            loss_account = (
+                accounts["bad_debt_account_id"]
+                if invoice.invoice_date and invoice.invoice_date >= year_start
+                else accounts["bad_debt_prior_account_id"]
+            )
+            share = line.amount_residual_currency / invoice.amount_total
+            products = invoice.invoice_line_ids.filtered(lambda aml: aml.display_type == "product")
+            vals_list.append(
+                {
+                    "move_type": "out_refund",
+                    "partner_id": invoice.partner_id.id,
+                    "company_id": company.id,
+                    "journal_id": invoice.journal_id.id,
+                    "currency_id": invoice.currency_id.id,
+                    "invoice_date": date,
+                    "date": date,
+                    "reversed_entry_id": invoice.id,
+                    "ref": self.env._("Bad debt: %(invoice)s", invoice=invoice.name),
+                    "cabinet_doubtful_debt_id": self.id,
+                    "invoice_line_ids": [
+                        (0, 0, {"name": product.name, "account_id": loss_account.id,
+                                "quantity": 1,
+                                "price_unit": invoice.currency_id.round(
+                                    product.price_subtotal * share),
+                                "tax_ids": [(6, 0, product.tax_ids.ids)],
+                                "cabinet_doubtful_role": "loss"})
+                        for product in products
+                    ],
+                }
+            )  # fmt: skip
+            sources.append((line, loss_account))
+        credit_notes = self.env["account.move"].sudo().create(vals_list)
+        for credit_note, (line, loss_account) in zip(credit_notes, sources, strict=True):
+            # The shares of the lines, rounded, may miss what is due by a cent: that cent
+            # is a loss too, without tax.
+            difference = line.amount_residual_currency - credit_note.amount_total
+            if not credit_note.currency_id.is_zero(difference):
+                credit_note.invoice_line_ids = [
+                    (0, 0, {"name": self.env._("Rounding"), "account_id": loss_account.id,
+                            "quantity": 1, "price_unit": difference, "tax_ids": [],
+                            "cabinet_doubtful_role": "loss"})
+                ]  # fmt: skip
+        # Posting a credit note of an invoice matches them (Odoo's own reversal).
+        credit_notes.action_post()
+        return credit_notes

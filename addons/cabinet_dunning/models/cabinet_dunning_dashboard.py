@@ -462,11 +462,13 @@ class CabinetDunningDashboard(models.AbstractModel):
         [(provision,)] = Line._read_group(
             base + [("cabinet_doubtful_role", "=", "provision")], [], ["balance:sum"]
         )
-        [(losses, loss_count)] = Line._read_group(
+        losses_by_debt = Line._read_group(
             base + [("cabinet_doubtful_role", "=", "loss"),
                     ("date", ">=", checked["date_from"]), ("date", "<=", checked["date_to"])],
-            [], ["balance:sum", "move_id:count_distinct"],
+            ["move_id.cabinet_doubtful_debt_id"], ["balance:sum"],
         )  # fmt: skip
+        losses = sum(balance for _debt, balance in losses_by_debt)
+        loss_count = len(losses_by_debt)
         return {
             "amount": currency.round(sum(balance for _partner, balance in doubtful)),
             "count": len([1 for _partner, balance in doubtful if not currency.is_zero(balance)]),

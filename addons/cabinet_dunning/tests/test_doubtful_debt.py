@@ -48,9 +48,9 @@ class TestDoubtfulDebt(CabinetTestMixin, AccountTestInvoicingCommon, HttpCase):
         )
 
     @classmethod
-    def _due_invoice(cls, untaxed, days_late, tax):
+    def _due_invoice(cls, untaxed, days_late, tax, partner=None):
         return cls.init_invoice(
-            "out_invoice", partner=cls.client,
+            "out_invoice", partner=partner or cls.client,
             invoice_date=date.today() - timedelta(days=days_late),
             amounts=[untaxed], taxes=tax, post=True,
         )  # fmt: skip
@@ -58,10 +58,11 @@ class TestDoubtfulDebt(CabinetTestMixin, AccountTestInvoicingCommon, HttpCase):
     def _account(self, xmlid):
         return self.env["account.chart.template"].ref(xmlid)
 
-    def _balance(self, xmlid):
+    def _balance(self, xmlid, partner=None):
         """Odoo's balance of the client on an account of the French chart."""
+        partner = partner or self.client
         [(balance,)] = self.env["account.move.line"]._read_group(
-            [("account_id", "=", self._account(xmlid).id), ("partner_id", "=", self.client.id),
+            [("account_id", "=", self._account(xmlid).id), ("partner_id", "=", partner.id),
              ("parent_state", "=", "posted")],
             [], ["balance:sum"],
         )  # fmt: skip
@@ -125,13 +126,53 @@ class TestDoubtfulDebt(CabinetTestMixin, AccountTestInvoicingCommon, HttpCase):
         self.assertEqual(self._balance("pcg_44571"), -(
             self.invoice_a.amount_tax + self.invoice_b.amount_tax) + vat_lost)  # fmt: skip
         self.assertEqual(self.client.credit, 0)
-        self.assertEqual(set((self.invoice_a | self.invoice_b).mapped("payment_state")),
-                         {"paid"}, "closed by the write-off")  # fmt: skip
+        invoices = self.invoice_a | self.invoice_b
+        self.assertEqual(invoices.mapped("amount_residual"), [0, 0], "closed by the write-off")
+        # What was lost is credited by credit notes of the invoices, on the loss account.
+        credit_notes = self.env["account.move"].search(
+            [("cabinet_doubtful_debt_id", "=", debt.id), ("move_type", "=", "out_refund")]
+        )
+        self.assertEqual(credit_notes.reversed_entry_id, invoices)
+        self.assertEqual(sum(credit_notes.mapped("amount_untaxed")), loss)
+        self.assertEqual(set(credit_notes.invoice_line_ids.account_id.mapped("code")), {"654100"})
+        self.assertFalse(
+            (debt.classification_move_id | debt.closing_move_id).line_ids.filtered(
+                lambda line: line.account_id.reconcile and not line.reconciled),
+            "411, 416 and 491 lines of the debt are all matched",
+        )  # fmt: skip
         figures = self.env["cabinet.dunning.dashboard"].get_figures()
         self.assertEqual(figures["doubtful"]["amount"], 0)
         self.assertEqual(figures["doubtful"]["write_offs"], {"amount": loss, "count": 1})
         with self.assertRaisesRegex(UserError, "no longer doubtful"):
             debt.with_user(self.manager).action_write_off()
+
+    def test_a_write_off_with_vat_on_payment_leaves_no_vat_due(self):
+        """Services are taxed on receipts: the VAT of an invoice never paid never becomes
+        due, even though closing the invoice counts as a payment for Odoo's cash basis."""
+        self.env.company.tax_exigibility = True
+        on_payment = self.env["account.chart.template"].ref("tva_normale_encaissement")
+        client = self.env["res.partner"].create({"name": "Cabinet Martel", "is_company": True})
+        invoice = self._due_invoice(1000, 150, on_payment, partner=client)
+        line = invoice.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        debt = self.Debt.with_user(self.manager).classify(client.id, 50, move_line_ids=line.ids)
+        debt.with_user(self.manager).action_write_off()
+        self.assertEqual(invoice.amount_residual, 0)
+        self.assertEqual(debt.loss_amount, 1000)
+        for xmlid in ("pcg_44574", "pcg_44571"):
+            with self.subTest(account=xmlid):
+                self.assertEqual(self._balance(xmlid, client), 0)
+        # The tax grids of the cash-basis entries cancel out: nothing to declare.
+        tagged = self.env["account.move.line"].search(
+            [("partner_id", "=", client.id), ("tax_tag_ids", "!=", False),
+             ("parent_state", "=", "posted"),
+             ("move_id.tax_cash_basis_origin_move_id", "!=", False)]
+        )  # fmt: skip
+        self.assertTrue(tagged)
+        for tag in tagged.tax_tag_ids:
+            with self.subTest(tag=tag.name):
+                self.assertEqual(
+                    sum(tagged.filtered(lambda aml, tag=tag: tag in aml.tax_tag_ids)
+                        .mapped("balance")), 0)  # fmt: skip
 
     def test_a_recovery_reverses_the_classing_once_the_client_paid(self):
         debt = self._classify(rate=100)
