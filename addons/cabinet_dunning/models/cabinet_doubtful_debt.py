@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_round
+from odoo.tools import float_round, format_date
 
 from ..tools import rpc_arguments
 
@@ -58,7 +58,11 @@ class CabinetDoubtfulDebt(models.Model):
     provision_amount = fields.Monetary(string="Provision", readonly=True)
     loss_amount = fields.Monetary(string="Loss", readonly=True, help="Excluding VAT.")
     state = fields.Selection(
-        [("doubtful", "Doubtful"), ("written_off", "Written off"), ("recovered", "Recovered")],
+        [
+            ("doubtful", "Doubtful"),
+            ("written_off", "Written off as a loss"),
+            ("recovered", "Recovered"),
+        ],
         default="doubtful",
         required=True,
         readonly=True,
@@ -133,7 +137,8 @@ class CabinetDoubtfulDebt(models.Model):
         label = self.env._("Doubtful debt")
         line_vals = [
             {"account_id": line.account_id.id, "partner_id": partner.id,
-             "name": f"{label}: {line.move_id.name}", "credit": shares[line]["residual"],
+             "name": self.env._("Doubtful debt: %(invoice)s", invoice=line.move_id.name),
+             "credit": shares[line]["residual"],
              "cabinet_doubtful_role": "transfer", "cabinet_doubtful_invoice_id": line.move_id.id}
             for line in lines
         ]  # fmt: skip
@@ -311,7 +316,7 @@ class CabinetDoubtfulDebt(models.Model):
                     self.env._(
                         "%(debt)s cannot be closed before it was classed doubtful (%(date)s).",
                         debt=debt.name,
-                        date=debt.date.isoformat(),
+                        date=format_date(self.env, debt.date),
                     )
                 )
             debt._close_one(state, date)

@@ -91,7 +91,9 @@ class CabinetDunningDashboard(models.AbstractModel):
 
     def _user_filter(self, value, argument):
         ids = rpc_arguments.ids_arg(self.env, value, argument, "res.users")
-        return self.env["res.users"].browse(ids[:1]) if ids else False
+        if ids and len(ids) > 1:
+            raise UserError(self.env._("%(argument)s: expected one user id.", argument=argument))
+        return self.env["res.users"].browse(ids) if ids else False
 
     def _sees_all_clients(self):
         return self.env.su or self.env.user.has_group("cabinet_dunning.group_dunning_user")
@@ -247,6 +249,8 @@ class CabinetDunningDashboard(models.AbstractModel):
                AND aml.company_id = %(company)s
                AND aml.date <= %(last_day)s
                AND aml.partner_id IN %(partners)s
+               -- A doubtful debt's move to 416 is no payment: the client still owes.
+               AND aml.cabinet_doubtful_role IS NULL
                AND %(condition)s
             """,
             company=checked["company"].id,
@@ -423,7 +427,7 @@ class CabinetDunningDashboard(models.AbstractModel):
                 [],
                 ["__count", "amount_untaxed_signed:sum", "amount_total_signed:sum"],
             )
-            issued[key] = {"count": count, "amount_untaxed": untaxed, "amount": total}
+            issued[key] = {"count": count, "amount_untaxed": untaxed or 0.0, "amount": total or 0.0}
         return issued
 
     def _client_accounts(self, checked):
@@ -727,7 +731,7 @@ class CabinetDunningDashboard(models.AbstractModel):
         checked = self._filters(filters)
         dashboard = self.with_company(checked["company"])
         builders = dashboard._list_builders()
-        if figure not in builders:
+        if not isinstance(figure, str) or figure not in builders:
             raise UserError(
                 self.env._("figure: expected one of %(figures)s.", figures=", ".join(builders))
             )
@@ -739,12 +743,15 @@ class CabinetDunningDashboard(models.AbstractModel):
             else leaf
             for leaf in domain
         ]
+        list_view = False
+        if model == "account.move.line":
+            list_view = self.env.ref("cabinet_dunning.view_move_line_receivables_list").id
         return {
             "type": "ir.actions.act_window",
             "name": name,
             "res_model": model,
             "domain": domain,
-            "views": [(False, "list"), (False, "form")],
+            "views": [(list_view, "list"), (False, "form")],
             "context": context or {},
             "target": "current",
         }
@@ -770,7 +777,7 @@ class CabinetDunningDashboard(models.AbstractModel):
         }
 
     def _key_in(self, key, allowed, argument="key"):
-        if key not in allowed:
+        if not isinstance(key, (str, bool)) or key not in allowed:
             raise UserError(
                 self.env._(
                     "%(argument)s: expected one of %(keys)s.",
@@ -825,7 +832,7 @@ class CabinetDunningDashboard(models.AbstractModel):
             ("matched_credit_ids.max_date", ">", day),
             ("matched_debit_ids.max_date", ">", day),
         ]  # fmt: skip
-        name = self.env._("Receivables on %(date)s", date=day.isoformat())
+        name = self.env._("Receivables on %(date)s", date=format_date(self.env, day))
         return (
             name,
             "account.move.line",

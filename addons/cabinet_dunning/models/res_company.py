@@ -1,7 +1,17 @@
-from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 from .cabinet_doubtful_debt import DEFAULT_ACCOUNTS
+
+# The account types each role accepts (prefixes of account.account.account_type).
+DOUBTFUL_ACCOUNT_KINDS = {
+    "doubtful_account_id": ("asset_current",),
+    "doubtful_provision_account_id": ("asset_current",),
+    "doubtful_expense_account_id": ("expense",),
+    "doubtful_reversal_account_id": ("income",),
+    "bad_debt_account_id": ("expense",),
+    "bad_debt_prior_account_id": ("expense",),
+}
 
 
 class ResCompany(models.Model):
@@ -52,6 +62,26 @@ class ResCompany(models.Model):
     bad_debt_prior_account_id = fields.Many2one(
         "account.account", string="Bad debts of earlier years", help="Default: 6544."
     )
+
+    @api.constrains(*DEFAULT_ACCOUNTS)
+    def _check_doubtful_accounts(self):
+        """Each role on an account of its kind: 416 and 491 on the balance sheet (not the
+        client account itself), provision and losses in expenses, the reversal in income."""
+        for company in self:
+            wrong = [
+                company._fields[name]._description_string(self.env)
+                for name, kinds in DOUBTFUL_ACCOUNT_KINDS.items()
+                if company[name] and not company[name].account_type.startswith(kinds)
+            ]
+            if wrong:
+                raise ValidationError(
+                    self.env._(
+                        "These doubtful-debt accounts are not of their kind (416 and 491: "
+                        "current assets, not the client account; 6817, 654: expenses; 7817: "
+                        "income): %(accounts)s.",
+                        accounts=", ".join(wrong),
+                    )
+                )
 
     def _cabinet_doubtful_accounts(self):
         """{role: account} of the doubtful-debt entries: the company's own choice, else

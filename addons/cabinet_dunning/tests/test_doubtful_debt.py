@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 from odoo import SUPERUSER_ID, api
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import TransactionCase
 
@@ -97,6 +97,7 @@ class TestDoubtfulDebt(CabinetTestMixin, AccountTestInvoicingCommon, HttpCase):
         figures = self.env["cabinet.dunning.dashboard"].get_figures()
         self.assertEqual(figures["doubtful"]["amount"], total)
         self.assertEqual(figures["doubtful"]["provision"], untaxed / 2)
+        self.assertEqual(figures["aged"]["total"], total, "still owed, in its buckets")
         with self.assertRaisesRegex(UserError, "already classed doubtful"):
             self._classify()
 
@@ -230,6 +231,11 @@ class TestDoubtfulDebt(CabinetTestMixin, AccountTestInvoicingCommon, HttpCase):
         with self.assertRaisesRegex(UserError, "move_line_ids"):
             self.Debt.with_user(self.manager).classify(other.id, 50, move_line_ids=self.lines.ids)
         self.assertFalse(self.Debt.search([]), "nothing half-written")
+        income = self.env["account.account"].search(
+            [("account_type", "=", "income"), ("company_ids", "in", self.env.company.id)], limit=1
+        )
+        with self.assertRaisesRegex(ValidationError, "not of their kind"):
+            self.env.company.doubtful_account_id = income
         debt = self._classify()
         with self._odoorpc("chef_recouvrement") as rpc:
             for method, args in (

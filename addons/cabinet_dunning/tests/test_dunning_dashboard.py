@@ -192,6 +192,12 @@ class TestDunningDashboard(DunningRunCase):
                 self.Dashboard.get_figures(filters)
         with self.assertRaisesRegex(UserError, "figure"):
             self.Dashboard.open_list("everything", False, self.filters)
+        with self.assertRaisesRegex(UserError, "figure"):
+            self.Dashboard.open_list(["aged"], False, self.filters)
+        with self.assertRaisesRegex(UserError, "key"):
+            self.Dashboard.open_list("aged", ["late_1_30"], self.filters)
+        with self.assertRaisesRegex(UserError, "responsible_id: expected one user id"):
+            self.Dashboard.get_figures({"responsible_id": [self.responsible.id, other.id]})
         with self.assertRaisesRegex(UserError, "période se termine avant"):
             self.Dashboard.with_context(lang="fr_FR").get_figures(
                 {"date_from": "2026-06-30", "date_to": "2026-06-01"}
@@ -216,6 +222,16 @@ class TestDunningDashboard(DunningRunCase):
             ._render_qweb_pdf("cabinet_dunning.report_dunning_dashboard", [], data=action["data"])
         )
         self.assertEqual(report_type, "pdf")
+        # The report of last month gives the aged balance at its end, as the monthly mail.
+        last_end = receivable_figures.month_ends(self.today, 1)[0]
+        html, _type = self.env["ir.actions.report"].with_context(lang="fr_FR")._render_qweb_html(
+            "cabinet_dunning.report_dunning_dashboard", [],
+            data={"filters": {**self.filters, "date_from": last_end.replace(day=1).isoformat(),
+                              "date_to": last_end.isoformat()}},
+        )  # fmt: skip
+        self.assertIn(
+            f"Balance âgée au <span>{last_end.strftime('%d/%m/%Y')}</span>", html.decode()
+        )
         self.assertTrue(pdf.startswith(b"%PDF"), "a real PDF, by wkhtmltopdf")
 
 

@@ -3,6 +3,8 @@ import { loadBundle } from "@web/core/assets";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
+import { formatFloat } from "@web/core/utils/numbers";
+import { useSetupAction } from "@web/search/action_hook";
 import { formatMonetary } from "@web/views/fields/formatters";
 
 const BUCKET_COLORS = ["#28a745", "#ffc107", "#fd7e14", "#dc3545", "#6f42c1"];
@@ -19,7 +21,16 @@ export class CabinetDunningDashboard extends Component {
         this.orm = useService("orm");
         this.actionService = useService("action");
         this.chartRef = useRef("history");
-        this.state = useState({ figures: null, filters: {}, topSize: 10, error: false });
+        // Coming back from a list (breadcrumb), the dashboard keeps its filters.
+        const restored = this.props.state || {};
+        this.state = useState({
+            figures: null,
+            filters: restored.filters || {},
+            topSize: restored.topSize || 10,
+        });
+        useSetupAction({
+            getLocalState: () => ({ filters: this.state.filters, topSize: this.state.topSize }),
+        });
         this.chart = null;
         onWillStart(async () => {
             await loadBundle("web.chartjs_lib");
@@ -49,6 +60,10 @@ export class CabinetDunningDashboard extends Component {
 
     setTopSize(size) {
         this.state.topSize = size;
+    }
+
+    number(value) {
+        return formatFloat(value, { digits: [false, 1] });
     }
 
     money(amount) {
@@ -112,7 +127,7 @@ export class CabinetDunningDashboard extends Component {
                         callbacks: {
                             footer: (items) =>
                                 _t("DSO: %(days)s days", {
-                                    days: history[items[0].dataIndex].dso,
+                                    days: this.number(history[items[0].dataIndex].dso),
                                 }),
                         },
                     },
