@@ -736,6 +736,15 @@ class CabinetDunningDashboard(models.AbstractModel):
                 self.env._("figure: expected one of %(figures)s.", figures=", ".join(builders))
             )
         name, model, domain, context = builders[figure](checked, key)
+        if not self.env[model].has_access("read"):
+            raise UserError(
+                self.env._(
+                    "The list behind this figure (%(list)s) needs rights you do not have: "
+                    "ask for the Invoicing or Collection rights; My clients shows where your "
+                    "clients stand.",
+                    list=name,
+                )
+            )
         # A list's domain travels to the browser: the clients' sub-query becomes their ids.
         domain = [
             (leaf[0], leaf[1], [row[0] for row in self.env.execute_query(leaf[2].select())])

@@ -173,6 +173,14 @@ class TestDunningDashboard(DunningRunCase):
         self.assertEqual(sum(lines.mapped("amount_residual")), 300)
         self.assertEqual(lines.partner_id, self.client)
         self.client.with_company(self.env.company).dunning_responsible_id = self.responsible
+        with self.assertRaisesRegex(UserError, "needs rights you do not have"):
+            self.Dashboard.with_user(self.responsible).open_list("aged", False, {})
+        menu = self.env.ref("cabinet_dunning.menu_cabinet_collection_app")
+        self.assertIn(
+            menu.id,
+            self.env["ir.ui.menu"].with_user(self.responsible)._visible_menu_ids(),
+            "an accountant without the Invoicing app reaches the dashboard and My clients",
+        )
         other = new_test_user(self.env, login="expert_autre", groups="base.group_user")
         self.assertEqual(self.Dashboard.with_user(other).get_figures()["aged"]["total"], 0)
         by_responsible = self.Dashboard.with_user(self.accountant).get_figures(
