@@ -23,10 +23,10 @@ class CabinetDoubtfulDebt(models.Model):
 
     Classing moves the invoices' amount still due from the client account (411) to doubtful
     clients (416) and books a provision (6817 / 491) on its amount excluding VAT at the rate
-    chosen; a write-off books the loss (654, the VAT of the loss back to the VAT account the
-    invoice credited) and reverses the provision; a recovery, once the client has paid,
-    reverses both. Each is a posted journal entry of the company's miscellaneous journal,
-    linked here; the invoices stay open (and reminded) until the debt is written off.
+    chosen; a write-off credits what is still due by credit notes of the invoices on the loss
+    account (654), then moves 416 back and reverses the provision; a recovery, once the
+    client has paid, reverses both. Each is a posted entry (miscellaneous journal, or the
+    invoices' journal for the credit notes), linked here; the invoices stay open (and reminded) until the debt is written off.
     Written only by its actions (``classify``, ``action_write_off``, ``action_recover``).
     """
 
