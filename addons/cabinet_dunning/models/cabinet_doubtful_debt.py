@@ -26,7 +26,8 @@ class CabinetDoubtfulDebt(models.Model):
     chosen; a write-off credits what is still due by credit notes of the invoices on the loss
     account (654), then moves 416 back and reverses the provision; a recovery, once the
     client has paid, reverses both. Each is a posted entry (miscellaneous journal, or the
-    invoices' journal for the credit notes), linked here; the invoices stay open (and reminded) until the debt is written off.
+    invoices' journal for the credit notes), linked here; the invoices stay open (and
+    reminded) until the debt is written off.
     Written only by its actions (``classify``, ``action_write_off``, ``action_recover``).
     """
 
