@@ -146,7 +146,10 @@ class TestDunningClient(DunningRunCase):
         )
         self.assertIn("amount_overdue", views["views"]["list"]["arch"])
         action = self.env.ref("cabinet_dunning.action_cabinet_dunning_client")
-        self.assertIn("search_default_mine", action.context)
+        # The rules keep anyone else to their own clients; the collection team sees them all
+        # (the "My clients" filter is one click away).
+        self.assertNotIn("search_default_mine", action.context)
+        self.assertIn("search_default_overdue", action.context)
         card = Form(self.client.with_user(self.accountant))
         self.assertEqual(card.collection_amount_overdue, 300)
         self.assertEqual(card.collection_next_action, "next_run")
