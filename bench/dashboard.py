@@ -24,7 +24,6 @@ Last line: RESULT dashboard clients=<n> ours_ms=<ms> peer_ms=<ms> mes_clients_ms
 queries_small=<n> queries_all=<n>
 """
 
-import argparse
 import resource
 import statistics
 import sys
@@ -39,15 +38,6 @@ import dunning  # noqa: E402
 
 REPEAT = 5
 SUBSET_INVOICES = 1000
-
-
-def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--clients", type=int, default=5000)
-    parser.add_argument("--invoices-per-client", type=int, default=12)
-    return parser.parse_args(argv)
 
 
 def timed(env, work):
@@ -116,7 +106,7 @@ def subset_manager(env, company):
 
 
 def main(argv=None):
-    args = parse_args(argv)
+    args = dunning.parse_args(argv, description=__doc__.splitlines()[0])
     import odoo  # noqa: PLC0415
     from odoo import api, fields  # noqa: PLC0415
     from odoo.modules.registry import Registry  # noqa: PLC0415

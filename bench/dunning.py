@@ -35,8 +35,9 @@ LEVEL_DAYS = [5, 15, 30, 45, 60]
 SEND_CHUNK = 200
 
 
-def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_args(argv, description=None):
+    """The options of the benches on the dunning book (this one and bench/dashboard.py)."""
+    parser = argparse.ArgumentParser(description=description or __doc__.splitlines()[0])
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--clients", type=int, default=5000)
