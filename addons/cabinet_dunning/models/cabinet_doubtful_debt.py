@@ -180,10 +180,11 @@ class CabinetDoubtfulDebt(models.Model):
                 )
             )
 
-    def _lines_to_class(self, company, partner, move_line_ids):
-        """The open invoices' receivable lines to class, locked; none of them already in a
-        doubtful debt."""
-        domain = [
+    @api.model
+    def _open_invoice_lines_domain(self, company, partner):
+        """The receivable lines of the client's invoices still due in the company: what
+        can be classed doubtful."""
+        return [
             ("company_id", "=", company.id),
             ("partner_id", "=", partner.id),
             ("account_type", "=", "asset_receivable"),
@@ -193,6 +194,11 @@ class CabinetDoubtfulDebt(models.Model):
             ("move_id.move_type", "=", "out_invoice"),
             ("cabinet_doubtful_role", "=", False),
         ]
+
+    def _lines_to_class(self, company, partner, move_line_ids):
+        """The open invoices' receivable lines to class, locked; none of them already in a
+        doubtful debt."""
+        domain = self._open_invoice_lines_domain(company, partner)
         if move_line_ids not in (None, False):
             ids = rpc_arguments.ids_arg(
                 self.env, move_line_ids, "move_line_ids", "account.move.line", required=True
@@ -228,9 +234,9 @@ class CabinetDoubtfulDebt(models.Model):
         return lines
 
     def _shares(self, lines):
-        """{receivable line: {residual, untaxed, vat: {account: amount}}}: what each
-        invoice still owes, split as the invoice splits its total between its amount
-        excluding VAT and each VAT account (Odoo's own amounts, rounded to the cent)."""
+        """{receivable line: {residual, untaxed}}: what each invoice still owes, and its
+        amount excluding VAT: the residual less its share of each VAT account, split as the
+        invoice splits its total (Odoo's own amounts, rounded to the cent)."""
         shares = {}
         for line in lines:
             move = line.move_id
@@ -248,7 +254,6 @@ class CabinetDoubtfulDebt(models.Model):
             shares[line] = {
                 "residual": residual,
                 "untaxed": currency.round(residual - sum(vat.values())),
-                "vat": vat,
             }
         return shares
 

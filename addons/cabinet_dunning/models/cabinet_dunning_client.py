@@ -175,11 +175,10 @@ class CabinetDunningClient(models.Model):
         """Class the client's open invoices doubtful (a collection manager)."""
         self.ensure_one()
         lines = self.env["account.move.line"].search(
-            [("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id),
-             ("account_type", "=", "asset_receivable"), ("parent_state", "=", "posted"),
-             ("reconciled", "=", False), ("amount_residual", ">", 0),
-             ("move_id.move_type", "=", "out_invoice"), ("cabinet_doubtful_role", "=", False)]
-        )  # fmt: skip
+            self.env["cabinet.doubtful.debt"]._open_invoice_lines_domain(
+                self.company_id, self.partner_id
+            )
+        )
         return self.env["cabinet.doubtful.debt.wizard"]._action_open(
             self.partner_id, lines, litigation=self.litigation_id
         )
