@@ -237,7 +237,10 @@ class CabinetDunningDashboard(models.AbstractModel):
 
     def _receivable_lines(self, checked, last_day, condition=None):
         """The posted receivable lines of the clients up to ``last_day`` (and meeting the
-        SQL ``condition`` on ``aml``), as SQL."""
+        SQL ``condition`` on ``aml``), as SQL; what the queries built on it read is
+        written to the database first."""
+        for model in ("account.move.line", "account.partial.reconcile", "res.partner"):
+            self.env[model].flush_model()
         return SQL(
             """
             SELECT aml.id, aml.partner_id, aml.amount_residual, aml.balance, aml.date,
@@ -279,9 +282,6 @@ class CabinetDunningDashboard(models.AbstractModel):
         matchings' date, less its amount. Contributions are grouped by the month they start
         in and the due date before meeting the days, so the work grows with the number of
         due dates, not of lines."""
-        self.env["account.move.line"].flush_model()
-        self.env["account.partial.reconcile"].flush_model()
-        self.env["res.partner"].flush_model()
         query = SQL(
             """
             WITH matched AS (
