@@ -22,18 +22,6 @@ class TestDunningClient(DunningRunCase):
             {"name": "Fleurs Lemoine", "is_company": True, "client_segment": "pme"}
         )
 
-    def _due_invoice(self, amount, days_late, partner=None):
-        due = self.today - timedelta(days=days_late)
-        return self._create_invoice(
-            partner_id=(partner or self.client).id,
-            invoice_date=due - timedelta(days=30),
-            invoice_date_due=due,
-            invoice_payment_term_id=False,
-            invoice_line_ids=[(0, 0, {"name": "Honoraires", "price_unit": amount,
-                                      "tax_ids": []})],
-            post=True,
-        )  # fmt: skip
-
     def _row(self, partner=None, user=None):
         # A database view: what the request read before is not what it reads now.
         self.env["cabinet.dunning.client"].invalidate_model()

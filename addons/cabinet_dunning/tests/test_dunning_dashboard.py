@@ -33,19 +33,6 @@ class TestDunningDashboard(DunningRunCase):
         )
         cls.filters = {"account_manager_id": cls.manager_user.id}
 
-    def _due(self, amount, days_late, partner=None, invoice_date=None, move_type="out_invoice"):
-        due = self.today - timedelta(days=days_late)
-        return self._create_invoice(
-            move_type=move_type,
-            partner_id=(partner or self.client).id,
-            invoice_date=invoice_date or min(due - timedelta(days=30), self.today),
-            invoice_date_due=due,
-            invoice_payment_term_id=False,
-            invoice_line_ids=[(0, 0, {"name": "Honoraires", "price_unit": amount,
-                                      "tax_ids": []})],
-            post=True,
-        )  # fmt: skip
-
     def _odoo_balance(self, until, domain=()):
         """Odoo's balance of the clients' receivable lines dated up to ``until``."""
         [(balance,)] = self.env["account.move.line"]._read_group(
@@ -57,11 +44,11 @@ class TestDunningDashboard(DunningRunCase):
         return balance
 
     def test_the_aged_balance_is_odoo_s_residuals_by_days_late(self):
-        self._due(300, 45)
-        self._due(200, 10, partner=self.second)
-        self._due(500, -20)
-        self._due(120, 95)
-        paid = self._due(80, 5)
+        self._due_invoice(300, 45)
+        self._due_invoice(200, 10, partner=self.second)
+        self._due_invoice(500, -20)
+        self._due_invoice(120, 95)
+        paid = self._due_invoice(80, 5)
         self._pay(paid, 80, day=self.today)
         figures = self.Dashboard.get_figures(self.filters)
         amounts = {bucket["key"]: bucket["amount"] for bucket in figures["aged"]["buckets"]}
@@ -84,8 +71,9 @@ class TestDunningDashboard(DunningRunCase):
         # Issued two months back, due 45 days before the last month end, paid today: it was
         # still owed at the end of each month in between.
         issued = receivable_figures.month_start(self.today, 2)
-        invoice = self._due(400, (self.today - last_month_end).days + 45, invoice_date=issued)
-        self._due(250, 3)
+        days_late = (self.today - last_month_end).days + 45
+        invoice = self._due_invoice(400, days_late, invoice_date=issued)
+        self._due_invoice(250, 3)
         self._pay(invoice, 400, day=self.today)
         figures = self.Dashboard.get_figures(self.filters)
         history = {point["date"]: point for point in figures["history"]}
@@ -100,8 +88,8 @@ class TestDunningDashboard(DunningRunCase):
 
     def test_dso_by_count_back_on_the_months_sales(self):
         last_month = receivable_figures.month_start(self.today, 1)
-        self._due(400, -10, invoice_date=last_month)
-        self._due(600, -30, invoice_date=self.today)
+        self._due_invoice(400, -10, invoice_date=last_month)
+        self._due_invoice(600, -30, invoice_date=self.today)
         figures = self.Dashboard.get_figures(self.filters)
         # 1,000 owed: this month's 600 sales (its days so far), then all of last month's 400.
         days_last_month = calendar.monthrange(last_month.year, last_month.month)[1]
@@ -109,10 +97,10 @@ class TestDunningDashboard(DunningRunCase):
         self.assertIn("Count-back", figures["dso"]["method"])
 
     def test_period_figures_are_the_invoices_of_the_period(self):
-        invoice = self._due(300, -20, invoice_date=self.today)
-        self._due(100, -20, invoice_date=self.today, move_type="out_refund")
-        self._due(999, 200)  # issued long before the period
-        late = self._due(150, 12, invoice_date=self.today - timedelta(days=40))
+        invoice = self._due_invoice(300, -20, invoice_date=self.today)
+        self._due_invoice(100, -20, invoice_date=self.today, move_type="out_refund")
+        self._due_invoice(999, 200)  # issued long before the period
+        late = self._due_invoice(150, 12, invoice_date=self.today - timedelta(days=40))
         self._pay(late, 150, day=self.today)
         figures = self.Dashboard.get_figures(self.filters)
         issued = figures["issued"]
@@ -127,8 +115,8 @@ class TestDunningDashboard(DunningRunCase):
         self.assertEqual(self.env["account.move"].search(action["domain"]), late)
 
     def test_disputes_promises_litigation_and_what_to_do_today(self):
-        disputed = self._due(300, 40)
-        promised = self._due(200, 20, partner=self.second)
+        disputed = self._due_invoice(300, 40)
+        promised = self._due_invoice(200, 20, partner=self.second)
         self.env["cabinet.dunning.dispute"].create(
             {"move_id": disputed.id, "reason": "Honoraires contestés", "amount": 300}
         )
@@ -158,8 +146,8 @@ class TestDunningDashboard(DunningRunCase):
         self.assertEqual(figures["top_late"][0]["days_late"], 40)
 
     def test_filters_and_rights(self):
-        self._due(300, 40)
-        self._due(200, 20, partner=self.second)
+        self._due_invoice(300, 40)
+        self._due_invoice(200, 20, partner=self.second)
         as_responsible = self.Dashboard.with_user(self.responsible).get_figures()
         self.assertEqual(as_responsible["aged"]["total"], 300, "their own client only")
         # A responsible with the invoicing rights opens the lists behind their figures (the
@@ -212,7 +200,7 @@ class TestDunningDashboard(DunningRunCase):
             )
 
     def test_the_report_prints_the_figures_in_french(self):
-        self._due(300, 40)
+        self._due_invoice(300, 40)
         action = self.Dashboard.action_print(self.filters)
         self.assertEqual(action["report_name"], "cabinet_dunning.report_dunning_dashboard")
         html, _type = (
@@ -250,22 +238,11 @@ class TestDashboardOverRpc(DunningRunCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = date.today()
         cls.client.user_id = new_test_user(cls.env, login="gestion_rpc", groups="base.group_user")
         cls.filters = {"account_manager_id": cls.client.user_id.id}
 
-    def _due(self, amount, days_late):
-        due = self.today - timedelta(days=days_late)
-        return self._create_invoice(
-            partner_id=self.client.id, invoice_date=due - timedelta(days=30),
-            invoice_date_due=due, invoice_payment_term_id=False,
-            invoice_line_ids=[(0, 0, {"name": "Honoraires", "price_unit": amount,
-                                      "tax_ids": []})],
-            post=True,
-        )  # fmt: skip
-
     def test_over_xmlrpc_as_the_collection_team(self):
-        self._due(300, 40)
+        self._due_invoice(300, 40)
         with self._odoorpc("accountant") as rpc:
             figures = rpc.execute_kw(
                 "cabinet.dunning.dashboard", "get_figures", [], {"filters": self.filters}
@@ -363,15 +340,7 @@ class TestDashboardTour(DunningRunCase, HttpCase):
     """The dashboard in the browser: figures, a filter, and the list behind a figure."""
 
     def test_the_collection_team_drills_down_from_the_dashboard(self):
-        today = date.today()
-        due = today - timedelta(days=40)
-        self._create_invoice(
-            partner_id=self.client.id, invoice_date=due - timedelta(days=30),
-            invoice_date_due=due, invoice_payment_term_id=False,
-            invoice_line_ids=[(0, 0, {"name": "Honoraires", "price_unit": 300,
-                                      "tax_ids": []})],
-            post=True,
-        )  # fmt: skip
+        self._due_invoice(300, 40)
         responsible = new_test_user(
             self.env, login="expert_tour", name="Expert Tour", groups="base.group_user"
         )

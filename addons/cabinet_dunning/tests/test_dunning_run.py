@@ -59,6 +59,24 @@ class DunningRunCase(CabinetTestMixin, AccountTestInvoicingCommon):
         )
         return invoice
 
+    def _due_invoice(self, amount, days_late, partner=None, invoice_date=None,
+                     move_type="out_invoice"):  # fmt: skip
+        """A posted invoice of ``amount``, due ``days_late`` days before the database's today
+        (what views and figures counting from today see), issued 30 days before its due date
+        unless ``invoice_date`` says when (never after today)."""
+        today = date.today()
+        due = today - timedelta(days=days_late)
+        return self._create_invoice(
+            move_type=move_type,
+            partner_id=(partner or self.client).id,
+            invoice_date=invoice_date or min(due - timedelta(days=30), today),
+            invoice_date_due=due,
+            invoice_payment_term_id=False,
+            invoice_line_ids=[(0, 0, {"name": "Honoraires", "price_unit": amount,
+                                      "tax_ids": []})],
+            post=True,
+        )  # fmt: skip
+
     def _run(self, day=TODAY, send=False, partner=None):
         with freeze_time(day):
             run = self.env["cabinet.dunning.run"].browse(
